@@ -82,10 +82,10 @@ func TestISRC(t *testing.T) {
 		t.Errorf("Dashed() = %q", got)
 	}
 	for in, want := range map[string]string{
-		"USRC1234567":     `"USRC1234567" has 11 characters, want 12 (CC-XXX-YY-NNNNN)`,
-		"1SRC17607839":    `"1SRC17607839": character 1 "1" of the country code must be a letter (CC-XXX-YY-NNNNN)`,
-		"US_C17607839":    `"US_C17607839": character 3 "_" of the registrant code must be a letter or digit (CC-XXX-YY-NNNNN)`,
-		"USRC1760783X":    `"USRC1760783X": character 12 "X" of the year and designation must be a digit (CC-XXX-YY-NNNNN)`,
+		"USRC1234567":      `"USRC1234567" has 11 characters, want 12 (CC-XXX-YY-NNNNN)`,
+		"1SRC17607839":     `"1SRC17607839": character 1 "1" of the country code must be a letter (CC-XXX-YY-NNNNN)`,
+		"US_C17607839":     `"US_C17607839": character 3 "_" of the registrant code must be a letter or digit (CC-XXX-YY-NNNNN)`,
+		"USRC1760783X":     `"USRC1760783X": character 12 "X" of the year and designation must be a digit (CC-XXX-YY-NNNNN)`,
 		"US-RC1-76-07839 ": `"US-RC1-76-07839 " has 13 characters, want 12 (CC-XXX-YY-NNNNN)`,
 	} {
 		if _, err := ParseISRC(in); err == nil || err.Error() != want {

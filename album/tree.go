@@ -22,7 +22,7 @@ type tval struct {
 	kind  unstable.Kind
 	data  string
 	at    position
-	elems []*tval  // Array
+	elems []*tval // Array
 	table *ttable // InlineTable
 }
 
