@@ -1,0 +1,335 @@
+package loudness
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Config describes the stream a Meter measures.
+type Config struct {
+	Rate     int // frames per second: a multiple of 100 from 32 000 to 384 000
+	Channels int // channels in every block
+	// Weights are the BS.1770 channel weights G_i, one per channel. Nil
+	// selects the defaults of DefaultWeights.
+	Weights  []float64
+	TruePeak TruePeakMode
+	// Workers bounds the goroutines that filter channels in parallel
+	// within one Write. 0 means GOMAXPROCS; 1 filters on the caller's
+	// goroutine only. It changes speed, never results.
+	Workers int
+}
+
+// DefaultWeights returns the BS.1770 channel weights for a channel count:
+// mono and stereo 1.0; 5 channels L R C Ls Rs with 1.41 on the surrounds;
+// 6 channels L R C LFE Ls Rs (WAV order) with the LFE excluded.
+func DefaultWeights(channels int) ([]float64, error) {
+	switch channels {
+	case 1:
+		return []float64{1}, nil
+	case 2:
+		return []float64{1, 1}, nil
+	case 5:
+		return []float64{1, 1, 1, 1.41, 1.41}, nil
+	case 6:
+		return []float64{1, 1, 1, 0, 1.41, 1.41}, nil
+	}
+	return nil, fmt.Errorf("loudness: no default channel weights for %d channels", channels)
+}
+
+// Window lengths and hops in 10 ms sub-blocks.
+const (
+	subPerM     = 40  // momentary window and gating block: 400 ms
+	subPerS     = 300 // short-term window: 3 s
+	subPerHop   = 10  // gating-block and short-term series hop: 100 ms
+	absoluteLUF = -70.0
+)
+
+// Meter measures one stream. Its zero value is not usable; call NewMeter.
+// A Meter is not safe for concurrent use.
+type Meter struct {
+	cfg     Config
+	weights []float64
+	sub     int   // samples per 10 ms sub-block
+	frames  int64 // frames consumed
+	fill    int   // samples of the current sub-block consumed
+
+	f1, f2 biquad
+	ch     []channel
+
+	ring    [subPerS]float64 // weighted sub-block energies, by sub-block index mod 300
+	nsub    int64            // completed sub-blocks
+	blocks  []float64        // mean-square energy of every 400 ms gating block
+	short   []float64        // mean-square energy of every short-term window, 10 Hz
+	curM    float64
+	curS    float64
+	maxM    float64
+	maxS    float64
+	workers int
+}
+
+type channel struct {
+	k       kState
+	partial float64   // Σ y² of the current sub-block so far
+	done    []float64 // sub-block energies completed during this Write
+	peak    float64   // sample peak (linear)
+	peakPos int64
+	tp      *peakTracker
+}
+
+// NewMeter returns a meter for the configured stream.
+func NewMeter(cfg Config) (*Meter, error) {
+	if cfg.Rate < 32000 || cfg.Rate > 384000 || cfg.Rate%100 != 0 {
+		return nil, fmt.Errorf("loudness: unsupported sample rate %d Hz (want a multiple of 100 from 32000 to 384000)", cfg.Rate)
+	}
+	w := cfg.Weights
+	if w == nil {
+		var err error
+		if w, err = DefaultWeights(cfg.Channels); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Channels < 1 || len(w) != cfg.Channels {
+		return nil, fmt.Errorf("loudness: %d weights for %d channels", len(w), cfg.Channels)
+	}
+	for i, g := range w {
+		if g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
+			return nil, fmt.Errorf("loudness: channel %d: invalid weight %v", i, g)
+		}
+	}
+	switch cfg.TruePeak {
+	case TruePeakOff, TruePeakAccurate, TruePeakCompat:
+	default:
+		return nil, fmt.Errorf("loudness: unknown true-peak mode %d", cfg.TruePeak)
+	}
+	m := &Meter{
+		cfg:     cfg,
+		weights: append([]float64(nil), w...),
+		sub:     cfg.Rate / 100,
+		ch:      make([]channel, cfg.Channels),
+		curM:    math.Inf(-1),
+		curS:    math.Inf(-1),
+		maxM:    math.Inf(-1),
+		maxS:    math.Inf(-1),
+		workers: cfg.Workers,
+	}
+	m.f1, m.f2 = kWeighting(float64(cfg.Rate))
+	for i := range m.ch {
+		m.ch[i].peakPos = -1
+		if cfg.TruePeak != TruePeakOff {
+			m.ch[i].tp = newPeakTracker(cfg.TruePeak, cfg.Rate)
+		}
+	}
+	return m, nil
+}
+
+// ErrBlock reports a block whose shape does not match the meter.
+var ErrBlock = errors.New("loudness: block shape does not match the meter")
+
+// parallelMin is the block length below which channels are filtered on
+// the caller's goroutine: shorter blocks cost more to hand over than to
+// filter.
+const parallelMin = 2048
+
+// Write meters the next frames: block[c][:n] for every channel c, where n
+// is len(block[0]). Every channel slice must have the same length. Blocks
+// may have any length, including zero.
+func (m *Meter) Write(block [][]float64) error {
+	if len(block) != len(m.ch) {
+		return fmt.Errorf("%w: %d channels, want %d", ErrBlock, len(block), len(m.ch))
+	}
+	n := len(block[0])
+	for c := range block {
+		if len(block[c]) != n {
+			return fmt.Errorf("%w: channel %d has %d frames, channel 0 has %d", ErrBlock, c, len(block[c]), n)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	workers := m.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > len(m.ch) {
+		workers = len(m.ch)
+	}
+	if workers <= 1 || n < parallelMin {
+		if len(m.ch) == 2 && m.weights[0] != 0 && m.weights[1] != 0 {
+			m.stereo(block[0], block[1])
+		} else {
+			for c := range m.ch {
+				m.channel(c, block[c])
+			}
+		}
+	} else {
+		var wg sync.WaitGroup
+		next := make(chan int, len(m.ch))
+		for c := range m.ch {
+			next <- c
+		}
+		close(next)
+		for w := 1; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range next {
+					m.channel(c, block[c])
+				}
+			}()
+		}
+		for c := range next {
+			m.channel(c, block[c])
+		}
+		wg.Wait()
+	}
+	m.frames += int64(n)
+	m.fill = (m.fill + n) % m.sub
+	m.combine()
+	return nil
+}
+
+// channel runs K-weighting, sample peak and true peak over one channel's
+// samples. It touches only m.ch[c] and reads shared configuration.
+func (m *Meter) channel(c int, x []float64) {
+	ch := &m.ch[c]
+	ch.done = ch.done[:0]
+	m.samplePeak(ch, x)
+	if ch.tp != nil {
+		ch.tp.feed(x)
+	}
+	if m.weights[c] == 0 {
+		// Weight 0 (LFE) adds nothing, but the sub-block count must match.
+		fill := m.fill
+		for i := 0; i < len(x); {
+			step := min(m.sub-fill, len(x)-i)
+			i += step
+			fill += step
+			if fill == m.sub {
+				ch.done = append(ch.done, 0)
+				fill = 0
+			}
+		}
+		return
+	}
+	fill := m.fill
+	for i := 0; i < len(x); {
+		step := min(m.sub-fill, len(x)-i)
+		ch.partial = ch.k.energy(x[i:i+step], ch.partial, &m.f1, &m.f2)
+		i += step
+		fill += step
+		if fill == m.sub {
+			ch.done = append(ch.done, ch.partial)
+			ch.partial = 0
+			ch.k.flush()
+			fill = 0
+		}
+	}
+}
+
+// stereo is channel for two weighted channels on one goroutine, with both
+// K-weighting recursions in one loop. Its results equal channel's.
+func (m *Meter) stereo(a, b []float64) {
+	ca, cb := &m.ch[0], &m.ch[1]
+	ca.done, cb.done = ca.done[:0], cb.done[:0]
+	m.samplePeak(ca, a)
+	m.samplePeak(cb, b)
+	if ca.tp != nil {
+		ca.tp.feed(a)
+		cb.tp.feed(b)
+	}
+	fill := m.fill
+	for i := 0; i < len(a); {
+		step := min(m.sub-fill, len(a)-i)
+		ca.partial, cb.partial = energy2(&ca.k, &cb.k, a[i:i+step], b[i:i+step], ca.partial, cb.partial, &m.f1, &m.f2)
+		i += step
+		fill += step
+		if fill == m.sub {
+			ca.done = append(ca.done, ca.partial)
+			cb.done = append(cb.done, cb.partial)
+			ca.partial, cb.partial = 0, 0
+			ca.k.flush()
+			cb.k.flush()
+			fill = 0
+		}
+	}
+}
+
+func (m *Meter) samplePeak(ch *channel, x []float64) {
+	peak, at := ch.peak, -1
+	for i, v := range x {
+		if v < 0 {
+			v = -v
+		}
+		if v > peak {
+			peak, at = v, i
+		}
+	}
+	if at >= 0 {
+		ch.peak, ch.peakPos = peak, m.frames+int64(at)
+	}
+}
+
+// combine forms the weighted energy of every sub-block completed during
+// the last Write, in channel order, and updates the windows.
+func (m *Meter) combine() {
+	done := len(m.ch[0].done)
+	inv := 1 / float64(m.sub)
+	for k := 0; k < done; k++ {
+		var e float64
+		for c := range m.ch {
+			if g := m.weights[c]; g != 0 {
+				e += g * m.ch[c].done[k]
+			}
+		}
+		m.ring[m.nsub%subPerS] = e
+		m.nsub++
+		m.slide(subPerM, inv, &m.curM, &m.maxM, &m.blocks)
+		m.slide(subPerS, inv, &m.curS, &m.maxS, &m.short)
+	}
+}
+
+// slide evaluates the w-sub-block window that ends at the newest
+// sub-block, once the window is complete, and records its energy in series
+// every 100 ms.
+func (m *Meter) slide(w int, inv float64, cur, maxv *float64, series *[]float64) {
+	if m.nsub < int64(w) {
+		return
+	}
+	en := m.window(w) * inv / float64(w)
+	*cur = energyLUFS(en)
+	*maxv = math.Max(*maxv, *cur)
+	if (m.nsub-int64(w))%subPerHop == 0 {
+		*series = append(*series, en)
+	}
+}
+
+// window sums the last w sub-block energies, oldest first.
+func (m *Meter) window(w int) float64 {
+	var s float64
+	for i := m.nsub - int64(w); i < m.nsub; i++ {
+		s += m.ring[i%subPerS]
+	}
+	return s
+}
+
+// energyLUFS converts a weighted mean square to LUFS (−Inf for silence).
+func energyLUFS(e float64) float64 {
+	if e <= 0 {
+		return math.Inf(-1)
+	}
+	return -0.691 + 10*math.Log10(e)
+}
+
+// Momentary returns the momentary loudness (LUFS) of the last complete
+// 400 ms window on the 10 ms grid, or −Inf before the first one.
+func (m *Meter) Momentary() float64 { return m.curM }
+
+// ShortTerm returns the short-term loudness (LUFS) of the last complete
+// 3 s window on the 10 ms grid, or −Inf before the first one.
+func (m *Meter) ShortTerm() float64 { return m.curS }
+
+// Frames returns the number of frames written so far.
+func (m *Meter) Frames() int64 { return m.frames }
