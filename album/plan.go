@@ -138,6 +138,7 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 	S := l.SectorSamples
 	ceilSector := func(x int64) int64 { return (x + S - 1) / S }
 	nearestSector := func(x int64) int64 { return (x + S/2) / S }
+	short := make([]bool, len(a.Tracks)) // reported as too short already
 	for k := range a.Tracks {
 		t, s := &a.Tracks[k], src[k]
 		p := trackPath(k + 1)
@@ -164,6 +165,7 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 		}
 		if tl.Length < minTrackSectors*S {
 			c.errorf(p, "%s of audio; the Red Book minimum track length is 4 s", clock(tl.Length, rate))
+			short[k] = true
 		}
 		tl.FadeIn, tl.FadeOut = t.FadeIn.Samples(rate), t.FadeOut.Samples(rate)
 		switch {
@@ -213,7 +215,7 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 		l.Tracks = append(l.Tracks, tl)
 	}
 	l.LeadOut = ceilSector(l.Tracks[len(l.Tracks)-1].End())
-	checkLengths(c, a, l)
+	checkLengths(c, a, l, short)
 	if len(c.list.Errors()) > 0 {
 		return nil, c.list
 	}
@@ -223,7 +225,7 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 // checkLengths applies the Red Book length rules to a layout: every track at
 // least 4 s measured from index 01 and from its first index, extra index
 // points inside their track, and the disc's length.
-func checkLengths(c *problems, a *Album, l *Layout) {
+func checkLengths(c *problems, a *Album, l *Layout, short []bool) {
 	for k := range l.Tracks {
 		t := &l.Tracks[k]
 		p := trackPath(k + 1)
@@ -231,10 +233,12 @@ func checkLengths(c *problems, a *Album, l *Layout) {
 		if k+1 < len(l.Tracks) {
 			next01, next00 = l.Tracks[k+1].Index[0], l.Tracks[k+1].Index0
 		}
-		if n := next01 - t.Index[0]; n < minTrackSectors {
+		switch n := next01 - t.Index[0]; {
+		case short[k]:
+		case n < minTrackSectors:
 			c.errorf(p, "%d sectors from index 01 to the next track's index 01; the Red Book minimum is 300 (4 s)", n)
-		} else if n := next00 - t.Index0; n < minTrackSectors {
-			c.errorf(p, "%d sectors from its first index to the next track's; the Red Book minimum is 300 (4 s)", n)
+		case next00-t.Index0 < minTrackSectors:
+			c.errorf(p, "%d sectors from its first index to the next track's; the Red Book minimum is 300 (4 s)", next00-t.Index0)
 		}
 		for j := 1; j < len(t.Index); j++ {
 			ip := fmt.Sprintf("%s.index[%d]", p, j)
@@ -257,8 +261,9 @@ func checkLengths(c *problems, a *Album, l *Layout) {
 	}
 }
 
-// clock formats a sample count as m:ss.fff.
+// clock formats a sample count as m:ss.fff, truncated so that a length
+// just short of a limit never prints as the limit.
 func clock(samples int64, rate int) string {
-	ms := mulDivRound(samples, 1000, int64(rate))
+	ms := samples * 1000 / int64(rate)
 	return fmt.Sprintf("%d:%02d.%03d", ms/60000, ms/1000%60, ms%1000)
 }
