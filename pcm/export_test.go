@@ -11,3 +11,12 @@ func OpenReaderAt(name string, r io.ReaderAt, size int64) (Source, error) {
 	}
 	return newWAVSource(name, r, nil, h), nil
 }
+
+// ProbeReaderAt is Probe for a WAV held in r.
+func ProbeReaderAt(name string, r io.ReaderAt, size int64) (Info, error) {
+	h, err := parseWAVHeader(name, r, size)
+	if err != nil {
+		return Info{}, err
+	}
+	return h.info, nil
+}

@@ -1,0 +1,197 @@
+package pcm_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"testing"
+
+	"github.com/lathe-audio/lathe/pcm"
+)
+
+var (
+	stereo16 = pcm.Format{Rate: 44100, Channels: 2, Bits: 16}
+	float32s = pcm.Format{Rate: 44100, Channels: 2, Bits: 32, Float: true}
+)
+
+func TestNewWAVWriterErrors(t *testing.T) {
+	for _, tt := range []struct {
+		w    io.Writer
+		f    pcm.Format
+		opts pcm.WAVOptions
+		want string
+	}{
+		{&bytes.Buffer{}, pcm.Format{Rate: 44100, Channels: 6, Bits: 16}, pcm.WAVOptions{}, "pcm: cannot write 6 channels: lathe writes mono or stereo"},
+		{&bytes.Buffer{}, pcm.Format{Rate: 0, Channels: 2, Bits: 16}, pcm.WAVOptions{}, "pcm: cannot write a sample rate of 0 Hz"},
+		{&bytes.Buffer{}, pcm.Format{Rate: 44100, Channels: 2, Bits: 8}, pcm.WAVOptions{}, "pcm: cannot write 8-bit PCM: want 16 to 32 bits"},
+		{&bytes.Buffer{}, pcm.Format{Rate: 44100, Channels: 2, Bits: 16, Float: true}, pcm.WAVOptions{}, "pcm: cannot write 16-bit float: want 32 or 64"},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{Frames: pcm.UnknownFrames}, "pcm: a WAV of unknown length needs an io.WriteSeeker"},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{Frames: -2}, "pcm: WAV of -2 frames"},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{BEXT: &pcm.BEXT{Originator: "a name longer than thirty-two characters"}},
+			"pcm: bext Originator: 40 characters, at most 32"},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{BEXT: &pcm.BEXT{Description: "Café"}},
+			`pcm: bext Description: "\xc3" at byte 3 is not printable ASCII`},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{BEXT: &pcm.BEXT{OriginationDate: "17.05.2024"}},
+			`pcm: bext OriginationDate: "17.05.2024", want yyyy-mm-dd`},
+		{&bytes.Buffer{}, stereo16, pcm.WAVOptions{Tags: []pcm.InfoTag{{ID: "nam", Text: "x"}}},
+			`pcm: INFO tag ID "nam", want four characters A-Z or 0-9`},
+		{failWriter{}, stereo16, pcm.WAVOptions{}, "pcm: write WAV: disk full"},
+	} {
+		_, err := pcm.NewWAVWriter(tt.w, tt.f, tt.opts)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("NewWAVWriter(%v, %+v) error = %v, want %s", tt.f, tt.opts, err, tt.want)
+		}
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWAVWriterErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		f     pcm.Format
+		write func(w *pcm.WAVWriter) error
+		want  string
+	}{
+		{"out of range", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{{0, 1, 32768}, {0, 0, 0}})
+		}, "pcm: sample 32768 at frame 2, channel 0 is out of range for 16-bit PCM"},
+		{"out of range negative", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{{0, 0}, {0, -32769}})
+		}, "pcm: sample -32769 at frame 1, channel 1 is out of range for 16-bit PCM"},
+		{"one channel", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{{0}})
+		}, "pcm: write of 1 channels to a 2-channel WAV"},
+		{"ragged", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{{0, 0}, {0}})
+		}, "pcm: write of 1 samples in channel 1 and 2 in channel 0"},
+		{"past declared", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{make([]int32, 11), make([]int32, 11)})
+		}, "pcm: write of frames 0 to 11 to a WAV declared with 10"},
+		{"short", stereo16, func(w *pcm.WAVWriter) error {
+			w.WriteInt([][]int32{make([]int32, 9), make([]int32, 9)})
+			return w.Close()
+		}, "pcm: WAV closed after 9 of its 10 declared frames"},
+		{"float to int", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WriteFloat([][]float64{{0}, {0}})
+		}, "pcm: WriteFloat to an integer WAV: quantize and use WriteInt"},
+		{"int to float", float32s, func(w *pcm.WAVWriter) error {
+			return w.WriteInt([][]int32{{0}, {0}})
+		}, "pcm: WriteInt to a float WAV: use WriteFloat"},
+		{"NaN", float32s, func(w *pcm.WAVWriter) error {
+			return w.WriteFloat([][]float64{{0, math.NaN()}, {0, 0}})
+		}, "pcm: sample NaN at frame 1, channel 0"},
+		{"after close", stereo16, func(w *pcm.WAVWriter) error {
+			w.WriteInt([][]int32{make([]int32, 10), make([]int32, 10)})
+			w.Close()
+			return w.WriteInt([][]int32{{0}, {0}})
+		}, "pcm: write to a closed WAV writer"},
+		{"sticky", stereo16, func(w *pcm.WAVWriter) error {
+			w.WriteInt([][]int32{{40000}, {0}})
+			w.WriteInt([][]int32{{0}, {0}})
+			return w.Close()
+		}, "pcm: sample 40000 at frame 0, channel 0 is out of range for 16-bit PCM"},
+	} {
+		w, err := pcm.NewWAVWriter(&bytes.Buffer{}, tt.f, pcm.WAVOptions{Frames: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tt.write(w); err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error = %v, want %s", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestWAVWriterPassing4GiB checks the unknown-length writer at the 4 GiB
+// limit with a writer that keeps only the header: without MayExceed4GiB the
+// write that crosses the limit fails; with it, Close turns the reserved
+// JUNK chunk into ds64 and the header into RF64, which the reader accepts.
+// It streams 4 GiB through the packer, so -short skips it.
+func TestWAVWriterPassing4GiB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 4 GiB; skipped with -short")
+	}
+	block := [][]int32{make([]int32, 1<<16), make([]int32, 1<<16)}
+	block[0][0], block[1][len(block[1])-1] = 1, -1
+	const blocks = 1<<32/(4<<16) + 1 // just past 4 GiB of 16-bit stereo
+
+	w, err := pcm.NewWAVWriter(&headerSink{}, stereo16, pcm.WAVOptions{Frames: pcm.UnknownFrames})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; err == nil && i < blocks; i++ {
+		err = w.WriteInt(block)
+	}
+	const want = "pcm: WAV data passes 4 GiB: set WAVOptions.MayExceed4GiB so that it can become RF64"
+	if err == nil || err.Error() != want {
+		t.Fatalf("WriteInt past 4 GiB error = %v, want %s", err, want)
+	}
+
+	sink := &headerSink{}
+	w, err = pcm.NewWAVWriter(sink, stereo16, pcm.WAVOptions{Frames: pcm.UnknownFrames, MayExceed4GiB: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < blocks; i++ {
+		if err := w.WriteInt(block); err != nil {
+			t.Fatalf("WriteInt block %d: %v", i, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	info, err := pcm.ProbeReaderAt("big.wav", sink, sink.size)
+	if err != nil {
+		t.Fatalf("Probe of the 4 GiB file: %v", err)
+	}
+	if want := int64(blocks) << 16; info.Container != "rf64" || info.Frames != want || info.Format != stereo16 {
+		t.Errorf("Probe = %q, %d frames, %v; want rf64, %d, %v", info.Container, info.Frames, info.Format, want, stereo16)
+	}
+}
+
+// headerSink is an io.WriteSeeker and io.ReaderAt that keeps the first 4 KiB
+// written and reads zeros elsewhere, so a 4 GiB file costs no memory.
+type headerSink struct {
+	head [4096]byte
+	off  int64
+	size int64
+}
+
+func (s *headerSink) Write(p []byte) (int, error) {
+	if s.off < int64(len(s.head)) {
+		copy(s.head[s.off:], p)
+	}
+	s.off += int64(len(p))
+	s.size = max(s.size, s.off)
+	return len(p), nil
+}
+
+func (s *headerSink) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+		s.off = off
+	case io.SeekCurrent:
+		s.off += off
+	case io.SeekEnd:
+		s.off = s.size + off
+	}
+	return s.off, nil
+}
+
+func (s *headerSink) ReadAt(p []byte, off int64) (int, error) {
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), s.size-off))
+	clear(p[:n])
+	if off < int64(len(s.head)) {
+		copy(p[:n], s.head[off:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
