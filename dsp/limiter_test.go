@@ -47,13 +47,7 @@ func lowpass(x []float64, rate, fc float64) {
 // normalized to a 0 dBFS sample peak, which leaves inter-sample overs.
 // 2^16 frames at 44.1 kHz with 4096 frames of silence at each end.
 func clippedNoise(seed uint64) []float64 {
-	const n, pad = 1 << 16, 4096
-	x := noise(n, 1, seed)
-	for i := range x {
-		if i < pad || i >= n-pad {
-			x[i] = 0
-		}
-	}
+	x := paddedNoise(seed)
 	lowpass(x, 44100, 15000)
 	for i := range x {
 		x[i] = math.Max(-1, math.Min(1, 12*x[i]))
@@ -69,17 +63,21 @@ func clippedNoise(seed uint64) []float64 {
 	return x
 }
 
+// paddedNoise is 2^16 frames of full-scale uniform noise with 4096
+// frames of silence at each end.
+func paddedNoise(seed uint64) []float64 {
+	const n, pad = 1 << 16, 4096
+	x := noise(n, 1, seed)
+	clear(x[:pad])
+	clear(x[n-pad:])
+	return x
+}
+
 // hardClipped is noise band-limited to 20 kHz, driven 4× into hard
 // clipping at ±1 and left as it is: runs of full-scale samples whose
 // reconstruction overshoots full scale.
 func hardClipped(seed uint64) []float64 {
-	const n, pad = 1 << 16, 4096
-	x := noise(n, 1, seed)
-	for i := range x {
-		if i < pad || i >= n-pad {
-			x[i] = 0
-		}
-	}
+	x := paddedNoise(seed)
 	lowpass(x, 44100, 20000)
 	for i := range x {
 		x[i] = math.Max(-1, math.Min(1, 4*x[i]))
