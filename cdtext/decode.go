@@ -22,7 +22,8 @@ func (e *CRCError) Error() string {
 // Decode returns the decoded text together with an error that joins one
 // *CRCError per bad pack, so a caller can both show the text and report
 // the damage. Any structural problem (length, sequence, missing size
-// information, an unsupported charset) returns a nil Text.
+// information, an unsupported charset) returns a nil Text and an error
+// joining that problem with the CRC errors.
 func Decode(b []byte) (*Text, error) {
 	if len(b) == 0 {
 		return nil, errors.New("cdtext: no packs")
@@ -37,19 +38,26 @@ func Decode(b []byte) (*Text, error) {
 		if got, want := p.crc(), p.wantCRC(); got != want {
 			crcErrs = append(crcErrs, &CRCError{Pack: i, Got: got, Want: want})
 		}
-		if p.typ() < 0x80 || p.typ() > 0x8F {
-			return nil, fmt.Errorf("cdtext: pack %d: type 0x%02X is not a CD-Text pack type (0x80-0x8F)", i, p.typ())
-		}
-		if p.block() == 0 {
-			if int(p.seq()) != len(blk) {
-				return nil, fmt.Errorf("cdtext: pack %d: sequence number %d, want %d", i, p.seq(), len(blk))
-			}
+	}
+	var err error
+	for i := 0; i < len(b)/PackSize && err == nil; i++ {
+		p := (*pack)(b[i*PackSize:][:PackSize])
+		switch {
+		case p.typ() < 0x80 || p.typ() > 0x8F:
+			err = fmt.Errorf("cdtext: pack %d: type 0x%02X is not a CD-Text pack type (0x80-0x8F)", i, p.typ())
+		case p.block() != 0:
+		case int(p.seq()) != len(blk):
+			err = fmt.Errorf("cdtext: pack %d: sequence number %d, want %d", i, p.seq(), len(blk))
+		default:
 			blk = append(blk, p)
 		}
 	}
-	t, err := decodeBlock(blk)
+	var t *Text
+	if err == nil {
+		t, err = decodeBlock(blk)
+	}
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(append([]error{err}, crcErrs...)...)
 	}
 	return t, errors.Join(crcErrs...)
 }
