@@ -1,6 +1,7 @@
 package pcm_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -126,6 +127,8 @@ func TestOpenErrors(t *testing.T) {
 			`pcm: song.wav: data chunk size 2147483647 runs past the end of the file (4044 bytes)`, false},
 		{"data not whole frames", riffOf("WAVE", chunkOf("fmt ", fmt16), chunkOf("data", data1k[:3999])),
 			`pcm: song.wav: data chunk size 3999 is not a whole number of 4-byte frames`, false},
+		{"too many chunks", riffOf("WAVE", bytes.Repeat(chunkOf("JUNK", nil), 1001)),
+			`pcm: song.wav: more than 1000 chunks before the audio`, false},
 		{"RF64 without ds64", cat([]byte("RF64"), song16[4:]),
 			`pcm: song.wav: first chunk is "fmt ", want "ds64"`, false},
 		{"RF64 short ds64", cat([]byte("RF64"), le32b(0xFFFFFFFF), []byte("WAVE"), chunkOf("ds64", make([]byte, 20))),
@@ -163,14 +166,7 @@ func TestOpenErrors(t *testing.T) {
 // byte where the data ends, deliver the whole frames before it, and never
 // report io.EOF.
 func TestReadTruncated(t *testing.T) {
-	t.Chdir(t.TempDir())
-	if err := os.WriteFile("song.wav", song16, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := pcm.Open("song.wav")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openSong(t)
 	defer s.Close()
 	if err := os.Truncate("song.wav", 2045); err != nil { // 500 frames and a byte
 		t.Fatal(err)
@@ -189,9 +185,9 @@ func TestReadTruncated(t *testing.T) {
 	}
 }
 
-// TestReadAfterClose checks that a closed Source fails rather than reading
-// a closed file.
-func TestReadAfterClose(t *testing.T) {
+// openSong opens a valid 16-bit stereo file, song.wav, in a new current
+// folder.
+func openSong(t *testing.T) pcm.Source {
 	t.Chdir(t.TempDir())
 	if err := os.WriteFile("song.wav", song16, 0o644); err != nil {
 		t.Fatal(err)
@@ -200,10 +196,17 @@ func TestReadAfterClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// TestReadAfterClose checks that a closed Source fails rather than reading
+// a closed file.
+func TestReadAfterClose(t *testing.T) {
+	s := openSong(t)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
-	_, err = s.Read([][]float64{make([]float64, 10), make([]float64, 10)})
+	_, err := s.Read([][]float64{make([]float64, 10), make([]float64, 10)})
 	if !errors.Is(err, os.ErrClosed) {
 		t.Errorf("Read after Close error = %v, want os.ErrClosed", err)
 	}

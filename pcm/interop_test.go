@@ -115,7 +115,7 @@ func TestReadsToolFiles(t *testing.T) {
 	}
 }
 
-func open(t *testing.T, path string) pcm.Source {
+func open(t testing.TB, path string) pcm.Source {
 	t.Helper()
 	s, err := pcm.Open(path)
 	if err != nil {

@@ -18,6 +18,17 @@
 // two channels (lathe masters stereo, or mono), FLAC streams whose STREAMINFO
 // does not give the total sample count, and writing FLAC (the flac package
 // binds libFLAC for that).
+//
+// The WAV reader is strict where a mistake would change the audio and
+// lenient where it would not. Errors: a fmt chunk whose block align or byte
+// rate disagrees with its channels, bits and rate; a data chunk that is not a
+// whole number of frames or runs past the end of the file (a truncated
+// source is never read as a short one); more than 1000 chunks before the
+// audio. Tolerated: unknown chunks (skipped by offset, never read), JUNK,
+// bext and LIST anywhere before data, a RIFF size that disagrees with the
+// file, chunks after data, and a missing pad byte at the end of the file.
+// Declared sizes never drive allocation: chunk bodies are read only up to a
+// fixed bound, and samples move through one fixed-size block buffer.
 package pcm
 
 import (

@@ -31,6 +31,7 @@ const (
 	riffHeaderLen  = 12         // "RIFF", size, form type
 	chunkHeaderLen = 8          // id, size
 	sizeInDS64     = 0xFFFFFFFF // an RF64 chunk size that the ds64 chunk holds
+	maxChunks      = 1000       // a file with more chunks is not one lathe reads
 )
 
 // A chunk is one RIFF chunk: its identifier, where its body starts in the
@@ -52,6 +53,8 @@ type chunkReader struct {
 	r    io.ReaderAt
 	size int64 // file size
 	next int64 // offset of the next chunk header
+	n    int   // chunks returned so far
+	hdr  [chunkHeaderLen]byte
 	err  error
 
 	// RF64: chunk sizes of 0xFFFFFFFF are looked up here (EBU Tech 3306).
@@ -75,8 +78,13 @@ func (cr *chunkReader) Next() (chunk, error) {
 		cr.err = io.EOF
 		return chunk{}, cr.err
 	}
-	var hdr [chunkHeaderLen]byte
-	if err := cr.readAt(hdr[:], cr.next, "chunk header"); err != nil {
+	if cr.n == maxChunks {
+		cr.err = formatErr(cr.name, "more than %d chunks before the audio", maxChunks)
+		return chunk{}, cr.err
+	}
+	cr.n++
+	hdr := cr.hdr[:]
+	if err := cr.readAt(hdr, cr.next, "chunk header"); err != nil {
 		cr.err = err
 		return chunk{}, err
 	}
