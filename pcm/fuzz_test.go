@@ -40,20 +40,9 @@ func FuzzReadWAV(f *testing.F) {
 		if s.Frames() > int64(len(b)) {
 			t.Fatalf("Frames() = %d from a file of %d bytes", s.Frames(), len(b))
 		}
-		dst := make([][]float64, s.Format().Channels)
-		for c := range dst {
-			dst[c] = make([]float64, 97)
-		}
-		var total int64
-		for {
-			n, err := s.Read(dst)
-			total += int64(n)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return
-			}
+		total, err := readAllErr(s)
+		if err != nil {
+			return
 		}
 		if total != s.Frames() {
 			t.Fatalf("read %d frames, Frames() = %d", total, s.Frames())

@@ -184,16 +184,5 @@ func (s *headerSink) Seek(off int64, whence int) (int64, error) {
 }
 
 func (s *headerSink) ReadAt(p []byte, off int64) (int, error) {
-	if off >= s.size {
-		return 0, io.EOF
-	}
-	n := int(min(int64(len(p)), s.size-off))
-	clear(p[:n])
-	if off < int64(len(s.head)) {
-		copy(p[:n], s.head[off:])
-	}
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
+	return (&sparse{head: s.head[:], size: s.size}).ReadAt(p, off)
 }
