@@ -95,6 +95,10 @@ func program(rate int, seconds float64, seed uint64) [][]float64 {
 		{-26, 1.0, 0.4, false, false},
 	}
 	per := n / len(secs)
+	gains := make([]float64, len(secs))
+	for i, s := range secs {
+		gains[i] = math.Pow(10, s.gainDB/20)
+	}
 	for c := range out {
 		var b0, b1, b2, b3, b4, b5, b6 float64 // pink filter state
 		var lp [2]kState                       // low-pass state for the clipped section
@@ -116,7 +120,7 @@ func program(rate int, seconds float64, seed uint64) [][]float64 {
 			if sec.tone {
 				v = 0.3*math.Sin(2*math.Pi*220*t) + 0.2*math.Sin(2*math.Pi*330*t+float64(c))
 			}
-			v *= math.Pow(10, sec.gainDB/20)
+			v *= gains[s]
 			if sec.tremHz > 0 {
 				v *= 1 - sec.tremDepth*0.5*(1+math.Sin(2*math.Pi*sec.tremHz*t))
 			}

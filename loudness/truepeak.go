@@ -96,6 +96,8 @@ func (h *halfband) run(x, out []float64) []float64 {
 	switch k {
 	case hb1K:
 		runHalfband24(b, o, h.c)
+	case hb2K:
+		runHalfband7(b, o, h.c)
 	default:
 		c := h.c
 		for m, j := k-1, 0; m <= n-k-1; m, j = m+1, j+2 {
@@ -128,6 +130,20 @@ func runHalfband24(b, o []float64, c []float64) {
 		oo := o[j : j+2]
 		oo[0] = w[23]
 		oo[1] = ((acc0 + acc1) + (acc2 + acc3)) + (acc4 + acc5)
+	}
+}
+
+// runHalfband7 is the inner loop of the 7-pair stage.
+func runHalfband7(b, o []float64, c []float64) {
+	c = c[:7]
+	n := len(b)
+	for m, j := 6, 0; m <= n-8; m, j = m+1, j+2 {
+		w := b[m-6 : m+8]
+		acc0 := c[0]*(w[6]+w[7]) + c[1]*(w[5]+w[8]) + c[2]*(w[4]+w[9]) + c[3]*(w[3]+w[10])
+		acc1 := c[4]*(w[2]+w[11]) + c[5]*(w[1]+w[12]) + c[6]*(w[0]+w[13])
+		oo := o[j : j+2]
+		oo[0] = w[6]
+		oo[1] = acc0 + acc1
 	}
 }
 
