@@ -216,3 +216,19 @@ func (t *Track) Control() byte {
 	}
 	return c
 }
+
+// Flags names the track's flags as the cue FLAGS command does: "DCP",
+// "PRE", "SCMS", in that order; nil when none is set.
+func (t *Track) Flags() []string {
+	var f []string
+	if t.CopyPermitted {
+		f = append(f, "DCP")
+	}
+	if t.PreEmphasis {
+		f = append(f, "PRE")
+	}
+	if t.SCMS {
+		f = append(f, "SCMS")
+	}
+	return f
+}

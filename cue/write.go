@@ -247,16 +247,7 @@ func (e *encoder) track(d *cdda.Disc, i int) {
 	if d.Text != nil {
 		e.strings(fmt.Sprintf("track %d", i+1), "    ", d.Text.Tracks[i])
 	}
-	var flags []string
-	if t.CopyPermitted {
-		flags = append(flags, "DCP")
-	}
-	if t.PreEmphasis {
-		flags = append(flags, "PRE")
-	}
-	if t.SCMS {
-		flags = append(flags, "SCMS")
-	}
+	flags := t.Flags()
 	if len(flags) > 0 {
 		e.printf("flags", "    FLAGS %s", strings.Join(flags, " "))
 	}

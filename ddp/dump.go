@@ -64,20 +64,10 @@ func WritePQSheet(w io.Writer, d *cdda.Disc) error {
 
 // flags names a track's flags the way cue FLAGS does, or "-".
 func flags(t *cdda.Track) string {
-	var f []string
-	if t.PreEmphasis {
-		f = append(f, "PRE")
+	if f := t.Flags(); len(f) > 0 {
+		return strings.Join(f, ",")
 	}
-	if t.CopyPermitted {
-		f = append(f, "DCP")
-	}
-	if t.SCMS {
-		f = append(f, "SCMS")
-	}
-	if len(f) == 0 {
-		return "-"
-	}
-	return strings.Join(f, ",")
+	return "-"
 }
 
 // Dump writes a text description of img: identification, map streams, the
