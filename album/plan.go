@@ -185,16 +185,16 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 			switch {
 			case !t.Crossfade.IsZero():
 				tl.Crossfade = t.Crossfade.Samples(rate)
-				if tl.Crossfade > prev.Length {
+				switch {
+				case tl.Crossfade > prev.Length:
 					c.errorf(p+".crossfade", "crossfade %s is longer than track %d's audio (%s)", t.Crossfade, k, clock(prev.Length, rate))
-					tl.Crossfade = prev.Length
-				}
-				if tl.Crossfade > tl.Length {
+				case tl.Crossfade > tl.Length:
 					c.errorf(p+".crossfade", "crossfade %s is longer than the track's audio (%s)", t.Crossfade, clock(tl.Length, rate))
-					tl.Crossfade = tl.Length
-				}
-				if prev.Crossfade+tl.Crossfade > prev.Length {
+				case prev.Crossfade+tl.Crossfade > prev.Length:
 					c.errorf(p+".crossfade", "the crossfades into and out of track %d overlap (%s of audio)", k, clock(prev.Length, rate))
+				}
+				if len(c.list.Errors()) > 0 && tl.Crossfade > min(prev.Length-prev.Crossfade, tl.Length) {
+					tl.Crossfade = 0 // lay the rest out as if gapless, to report only this
 				}
 				tl.Start = prevEnd - tl.Crossfade
 				tl.Index = []int64{nearestSector(tl.Start)}

@@ -114,3 +114,14 @@ func parent(path string) string {
 	}
 	return ""
 }
+
+// Problemf returns a problem at key path of the album's project file, for
+// checks made outside this package (a missing or unreadable source file).
+func (a *Album) Problemf(warning bool, path, format string, args ...any) *Problem {
+	c := &problems{file: a.File, pos: a.pos}
+	c.add(warning, path, format, args...)
+	return c.list[0]
+}
+
+// Sort orders problems by their position in the project file.
+func (ps Problems) Sort() { ps.sort() }
