@@ -19,6 +19,14 @@ func NormalizeISRC(s string) (string, error) {
 // CheckISRC reports whether s is a compact ISRC:
 // ^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$ (country, registrant, year, designation).
 func CheckISRC(s string) error {
+	if err := isrcProblem(s); err != nil {
+		return fmt.Errorf("cdda: %w", err)
+	}
+	return nil
+}
+
+// isrcProblem is CheckISRC without the package prefix, for field errors.
+func isrcProblem(s string) error {
 	if len(s) != 12 {
 		return fmt.Errorf("ISRC %q has %d characters, want 12 (CC-XXX-YY-NNNNN, written without dashes)", s, len(s))
 	}
@@ -54,6 +62,14 @@ func NormalizeUPC(s string) (string, error) {
 // digit: weights 1,3,1,3,… from the left over the first 12 digits,
 // check = (10 − sum mod 10) mod 10. ref: docs/cd-formats.md §3
 func CheckUPC(s string) error {
+	if err := upcProblem(s); err != nil {
+		return fmt.Errorf("cdda: %w", err)
+	}
+	return nil
+}
+
+// upcProblem is CheckUPC without the package prefix, for field errors.
+func upcProblem(s string) error {
 	if len(s) != 13 {
 		return fmt.Errorf("UPC/EAN %q has %d characters, want 13 digits", s, len(s))
 	}

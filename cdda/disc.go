@@ -7,7 +7,7 @@ import (
 	"github.com/lathe-audio/lathe/cdtext"
 )
 
-// Disc describes an audio CD: what a DDP PQ descriptor, a cue sheet and a
+// Disc describes an audio CD (ref: docs/cd-formats.md §1, §3): what a DDP PQ descriptor, a cue sheet and a
 // PQ sheet are written from. Every time is an A-time in sectors.
 //
 // Track 1's index 00 is always at A-time 0 (its pregap, at least 150
@@ -25,7 +25,8 @@ type Disc struct {
 	AllowOver80 bool
 }
 
-// Track is one audio track.
+// Track is one audio track. ref: docs/cd-formats.md §2.6 (index points,
+// control flags), §3 (ISRC)
 type Track struct {
 	Pregap int   // sectors of index 00 before Index[0]; 0 = no index 00 (gapless)
 	Index  []int // A-times of index 01, 02, …; Index[0] (index 01) is required
@@ -65,7 +66,7 @@ func (d *Disc) Validate() error {
 		errs = append(errs, &FieldError{Track: track, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	if d.UPC != "" {
-		if err := CheckUPC(d.UPC); err != nil {
+		if err := upcProblem(d.UPC); err != nil {
 			add(0, "upc", "%v", err)
 		}
 	}
@@ -134,7 +135,7 @@ func (d *Disc) Validate() error {
 			}
 		}
 		if t.ISRC != "" {
-			if err := CheckISRC(t.ISRC); err != nil {
+			if err := isrcProblem(t.ISRC); err != nil {
 				add(num, "isrc", "%v", err)
 			} else if j, dup := isrcs[t.ISRC]; dup {
 				add(num, "isrc", "%s is also track %d's", t.ISRC, j)

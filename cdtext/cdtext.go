@@ -48,7 +48,8 @@ const (
 // LanguageEnglish is the EBU Tech 3264 code for English, the default.
 const LanguageEnglish = 0x09
 
-// Text is the CD-Text of one block (one language): strings for the disc
+// Text is the CD-Text of one block (one language; ref: docs/cd-formats.md
+// §4.2, §4.5): strings for the disc
 // and for each track. Strings are Go (UTF-8) strings; they are stored as
 // ISO-8859-1, so every character must be in U+0020–U+007E or U+00A0–U+00FF.
 // A type is written when any of its strings is non-empty; the others of

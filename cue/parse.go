@@ -10,7 +10,7 @@ import (
 	"github.com/lathe-audio/lathe/cdtext"
 )
 
-// Sheet is a parsed cue sheet.
+// Sheet is a parsed cue sheet. ref: docs/cd-formats.md §5.1, §5.2
 type Sheet struct {
 	Catalog    string
 	CDTextFile string

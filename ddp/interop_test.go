@@ -158,6 +158,17 @@ func TestInteropCdrdao(t *testing.T) {
 	}
 }
 
+// TestInteropCuebreakpoints: cuetools splits the converted cue at track 2
+// and 3's index 01 (LBA 525 = 0:07.00, 1200 = 0:16.00, §1 table).
+func TestInteropCuebreakpoints(t *testing.T) {
+	testtool.Require(t, "cuebreakpoints", "cuetools")
+	d := workedDisc()
+	dir, _ := toCueBin(t, writeDDP(t, d, audio(d, 0), nil))
+	if got := strings.Fields(runTool(t, dir, "cuebreakpoints", "disc.cue")); strings.Join(got, " ") != "0:07.00 0:16.00" {
+		t.Errorf("cuebreakpoints = %q, want 0:07.00 0:16.00", got)
+	}
+}
+
 // TestInteropFlac: flac takes the converted bin as raw little-endian PCM
 // with the converted cue and calls it a CD; the bin holds the audio
 // written from A-time 150 on.

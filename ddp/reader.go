@@ -52,6 +52,7 @@ type PQEntry struct {
 }
 
 // Checksums is a checksum file and the result of checking each line.
+// ref: docs/cd-formats.md §2.9
 type Checksums struct {
 	File    string
 	Entries []ChecksumEntry
@@ -279,7 +280,7 @@ func (l *loader) parseUPC(file string, b []byte) string {
 		s = "0" + s
 	}
 	if err := cdda.CheckUPC(s); err != nil {
-		l.errorf(file, "%v", err)
+		l.errorf(file, "%s", strings.TrimPrefix(err.Error(), "cdda: "))
 	}
 	return s
 }
@@ -457,7 +458,7 @@ func parsePQ(p *pqPacket) (PQEntry, error) {
 	e.ISRC = field(p.isrc())
 	if e.ISRC != "" {
 		if err := cdda.CheckISRC(e.ISRC); err != nil {
-			return e, err
+			return e, errors.New(strings.TrimPrefix(err.Error(), "cdda: "))
 		}
 	}
 	e.UPC = field(p.upc())
