@@ -690,7 +690,28 @@ func (l *loader) openImage(st *Stream) bool {
 		return false
 	}
 	l.img.audio, l.img.closer = ra, f
+	if fi.Size() == want && want >= cdda.MinPregap*cdda.SectorBytes {
+		l.checkSilence(name, ra)
+	}
 	return fi.Size() == want
+}
+
+// checkSilence warns when the first 150 sectors of the image, track 1's
+// mandatory pregap, are not digital silence. ref: docs/cd-formats.md §8 item 5
+func (l *loader) checkSilence(name string, ra io.ReaderAt) {
+	buf := make([]byte, cdda.SectorBytes)
+	for s := 0; s < cdda.MinPregap; s++ {
+		if _, err := ra.ReadAt(buf, int64(s)*cdda.SectorBytes); err != nil {
+			l.errorf(name, "read sector %d: %v", s, err)
+			return
+		}
+		for _, b := range buf {
+			if b != 0 {
+				l.warnf(name, "sector %d of track 1's 2-second pregap is not digital silence", s)
+				return
+			}
+		}
+	}
 }
 
 // checkDisc applies the Red Book rules to the track table.

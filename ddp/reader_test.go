@@ -213,6 +213,21 @@ func TestReadChecksumFlavours(t *testing.T) {
 	}
 }
 
+func TestReadWarnsSoundInPregap(t *testing.T) {
+	d := workedDisc()
+	dir := writeDDP(t, d, audio(d, 0), nil)
+	edit(t, dir, "IMAGE.DAT", func(b []byte) []byte { b[20*2352] = 9; return b })
+	resum(t, dir, "CHECKSUM.MD5", " *", "\n")
+	img, err := Read(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if len(img.Warnings) != 1 || !strings.Contains(img.Warnings[0].Error(), "IMAGE.DAT: sector 20 of track 1's 2-second pregap") {
+		t.Errorf("warnings = %v", img.Warnings)
+	}
+}
+
 // problemsFor writes the worked example, applies f, and returns Read's
 // error and Verify's problems.
 func problemsFor(t *testing.T, f func(dir string)) (error, []Problem) {

@@ -36,8 +36,9 @@ type Options struct {
 // Writer writes a DDP 2.00 fileset into a directory.
 //
 // The caller supplies every byte of IMAGE.DAT through Write, from A-time 0:
-// first track 1's pregap (Disc.Tracks[0].Index[0] sectors, digital silence
-// or hidden track audio), then the program up to the lead-out. The audio is
+// first track 1's pregap (Disc.Tracks[0].Index[0] sectors: digital silence,
+// or hidden track audio after the first 150 sectors, which must always be
+// silent), then the program up to the lead-out. The audio is
 // 16-bit signed little-endian stereo, left then right. The last sector may
 // be short; Close pads it with zeros.
 //
@@ -114,6 +115,16 @@ func (w *Writer) Write(p []byte) (int, error) {
 		w.err = fmt.Errorf("ddp: %s: %d bytes written, more than the %d (%d sectors) the lead-out at %s allows",
 			NameImage, w.n+int64(len(p)), w.size, w.disc.LeadOut, cdda.FormatMSF(w.disc.LeadOut))
 		return 0, w.err
+	}
+	if silent := int64(cdda.MinPregap * cdda.SectorBytes); w.n < silent {
+		head := p[:min(int64(len(p)), silent-w.n)]
+		for i, b := range head {
+			if b != 0 {
+				w.err = fmt.Errorf("ddp: %s: byte %d is in the first 150 sectors (track 1's 2-second pregap), which must be digital silence",
+					NameImage, w.n+int64(i))
+				return 0, w.err
+			}
+		}
 	}
 	n, err := w.buf.Write(p)
 	w.imgSum.Write(p[:n])

@@ -305,6 +305,15 @@ func TestWriterRefuses(t *testing.T) {
 	if err := w.Close(); err == nil {
 		t.Error("Close after a failed Write succeeded")
 	}
+	// Sound in the mandatory 2-second pregap.
+	dir = t.TempDir()
+	w, _ = NewWriter(dir, d, nil)
+	a := make([]byte, 2352*200)
+	a[149*2352+10] = 1
+	if _, err := w.Write(a); err == nil || !strings.Contains(err.Error(), "byte 350458") {
+		t.Errorf("Write(sound at byte 350458): %v", err)
+	}
+	w.Close()
 	// Odd byte count.
 	dir = t.TempDir()
 	w, _ = NewWriter(dir, d, nil)
