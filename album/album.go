@@ -121,20 +121,25 @@ type Delivery struct {
 // LoudnessFor returns the loudness settings of delivery d: the album's,
 // with d's overrides applied.
 func (a *Album) LoudnessFor(d *Delivery) Loudness {
-	l := a.Loudness
-	if o := d.Loudness; o != nil {
-		if o.Match != nil {
-			l.Match = *o.Match
-		}
-		if o.Target != nil {
-			l.Target = o.Target
-		}
-		if o.MaxTruePeak != nil {
-			l.MaxTruePeak = *o.MaxTruePeak
-		}
-		if o.OverCeiling != nil {
-			l.OverCeiling = *o.OverCeiling
-		}
+	return d.Loudness.apply(a.Loudness)
+}
+
+// apply returns l with the overrides of o (which may be nil) applied.
+func (o *LoudnessOverride) apply(l Loudness) Loudness {
+	if o == nil {
+		return l
+	}
+	if o.Match != nil {
+		l.Match = *o.Match
+	}
+	if o.Target != nil {
+		l.Target = o.Target
+	}
+	if o.MaxTruePeak != nil {
+		l.MaxTruePeak = *o.MaxTruePeak
+	}
+	if o.OverCeiling != nil {
+		l.OverCeiling = *o.OverCeiling
 	}
 	return l
 }

@@ -378,7 +378,7 @@ func (d *decoder) album(root *ttable) *Album {
 	s.done()
 
 	s = d.section(top.table("loudness"), "loudness")
-	d.loudness(s, &a.Loudness.Match, &a.Loudness.Target, &a.Loudness.MaxTruePeak, &a.Loudness.OverCeiling)
+	a.Loudness = d.loudness(s).apply(a.Loudness)
 	s.done()
 
 	s = d.section(top.table("dither"), "dither")
@@ -403,15 +403,25 @@ func (d *decoder) album(root *ttable) *Album {
 	return a
 }
 
-// loudness reads the keys shared by [loudness] and a delivery's override.
-func (d *decoder) loudness(s *section, match *Match, target **float64, tp *float64, over *Ceiling) {
-	s.text("match", match, "a match mode")
-	var t float64
-	if s.float("target", &t, "a loudness in LUFS") {
-		*target = &t
+// loudness reads the keys of [loudness] or of a delivery's override.
+func (d *decoder) loudness(s *section) *LoudnessOverride {
+	o := &LoudnessOverride{}
+	var m Match
+	var target, tp float64
+	var c Ceiling
+	if s.text("match", &m, "a match mode") {
+		o.Match = &m
 	}
-	s.float("max_true_peak", tp, "a level in dBTP")
-	s.text("over_ceiling", over, "a ceiling policy")
+	if s.float("target", &target, "a loudness in LUFS") {
+		o.Target = &target
+	}
+	if s.float("max_true_peak", &tp, "a level in dBTP") {
+		o.MaxTruePeak = &tp
+	}
+	if s.text("over_ceiling", &c, "a ceiling policy") {
+		o.OverCeiling = &c
+	}
+	return o
 }
 
 func (d *decoder) track(a *Album, t *ttable, n int) Track {
@@ -601,25 +611,8 @@ func (d *decoder) delivery(t *ttable, n int) Delivery {
 	}
 	if lt := s.sub("loudness"); lt != nil {
 		ls := d.section(lt, path+".loudness")
-		o := &LoudnessOverride{}
-		var m Match
-		var tp float64
-		var c Ceiling
-		if ls.text("match", &m, "a match mode") {
-			o.Match = &m
-		}
-		var tgt float64
-		if ls.float("target", &tgt, "a loudness in LUFS") {
-			o.Target = &tgt
-		}
-		if ls.float("max_true_peak", &tp, "a level in dBTP") {
-			o.MaxTruePeak = &tp
-		}
-		if ls.text("over_ceiling", &c, "a ceiling policy") {
-			o.OverCeiling = &c
-		}
+		del.Loudness = d.loudness(ls)
 		ls.done()
-		del.Loudness = o
 	}
 	s.done()
 	return del
