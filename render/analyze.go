@@ -1,0 +1,171 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/lathe-audio/lathe/album"
+	"github.com/lathe-audio/lathe/loudness"
+)
+
+// Margin is the headroom (dB) gain planning keeps below the true-peak
+// ceiling (docs/loudness.md §1.6).
+const Margin = 0.1
+
+// AnalyzeOptions tune Analyze; the zero value is the default.
+type AnalyzeOptions struct {
+	BlockSize int // program frames per block; 0 = DefaultBlockSize
+}
+
+// Analysis is the loudness of the album program at unity gain: pass 1 of
+// docs/design.md §4.
+//
+// Each track is measured on its segment of the program, the cut of
+// album.GapsAppend: from its index 01 to the next track's index 01 (the
+// last to the lead-out). The segment therefore includes the gap after the
+// track, which is digital silence below the absolute gate, and the
+// crossfade into the next track, if any, counts in the next track's
+// segment only from that track's index 01. This is exactly the audio of
+// the per-track file most deliveries write, so the build's measurement of
+// a delivered file can be compared with the prediction. The album's
+// loudness pools the segments' gating blocks; its loudness range comes
+// from the continuous stream from track 1's index 01 to the lead-out.
+type Analysis struct {
+	Rate     int                     // program rate
+	Segments []album.Span            // each track's measured segment (sectors)
+	Tracks   []*loudness.Measurement // per track, accurate true peak
+	Stream   *loudness.Measurement   // index 01 of track 1 to the lead-out, no true peak
+	Album    *loudness.Album
+	Offsets  []float64 // per-track gain of the project (dB)
+}
+
+// Analyze renders the program with unity gains, through the same assembly
+// as Build (decode, trim, resample to the program rate, fades and
+// crossfades), and meters it. sources are the tracks' files in order;
+// the caller resolves them against the project's folder.
+//
+// The program is assembled on one goroutine while the track segments and
+// the album stream are metered on two others; every meter sees the same
+// blocks in the same order, so the results equal those of a serial run
+// exactly.
+func Analyze(ctx context.Context, a *album.Album, l *album.Layout, sources []string, opts AnalyzeOptions) (*Analysis, error) {
+	tp, err := newParams(a, l, sources, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	an := &Analysis{
+		Rate:     l.Rate,
+		Segments: l.Cuts(album.GapsAppend),
+		Tracks:   make([]*loudness.Measurement, len(l.Tracks)),
+		Offsets:  make([]float64, len(a.Tracks)),
+	}
+	for k := range a.Tracks {
+		an.Offsets[k] = a.Tracks[k].Gain
+	}
+	tm := &segmentMeter{segs: an.Segments, rate: l.Rate, out: an.Tracks,
+		cfg: loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}}
+	sm := &segmentMeter{segs: []album.Span{{Start: an.Segments[0].Start, End: l.LeadOut}}, rate: l.Rate,
+		out: make([]*loudness.Measurement, 1), cfg: loudness.Config{Rate: l.Rate, Channels: 2}}
+	if err := stream(ctx, newProgram(l, tp), opts.BlockSize, []consumer{tm, sm}); err != nil {
+		return nil, err
+	}
+	an.Stream = sm.out[0]
+	an.Album, err = loudness.MeasureAlbum(an.Tracks, an.Stream)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return an, nil
+}
+
+// Levels returns what gain planning needs of each track.
+func (an *Analysis) Levels() []loudness.TrackLevel {
+	lv := make([]loudness.TrackLevel, len(an.Tracks))
+	for k, m := range an.Tracks {
+		lv[k] = loudness.TrackLevel{Integrated: m.Integrated, TruePeak: m.TruePeak, TruePeakPos: m.TruePeakPos, Offset: an.Offsets[k]}
+	}
+	return lv
+}
+
+// Plan returns the gains that the loudness settings l give the tracks
+// (album.Album.LoudnessFor gives a delivery's settings).
+func (an *Analysis) Plan(l album.Loudness) (*loudness.GainPlan, error) {
+	return loudness.PlanGains(an.Levels(), an.Album.Integrated, MatchSettings(l, an.Rate))
+}
+
+// MatchSettings converts a project's loudness settings to the loudness
+// package's: an unset target becomes NaN (keep the album's loudness), and
+// the margin is Margin.
+func MatchSettings(l album.Loudness, rate int) loudness.MatchSettings {
+	target := math.NaN()
+	if l.Target != nil {
+		target = *l.Target
+	}
+	return loudness.MatchSettings{
+		Mode:    loudness.Match(l.Match),
+		Target:  target,
+		Ceiling: l.MaxTruePeak,
+		Margin:  Margin,
+		Policy:  loudness.Policy(l.OverCeiling),
+		Rate:    rate,
+	}
+}
+
+// segmentMeter meters consecutive, non-overlapping segments of the
+// program, one meter each.
+type segmentMeter struct {
+	segs []album.Span
+	rate int
+	cfg  loudness.Config
+	out  []*loudness.Measurement
+	k    int // current segment
+	m    *loudness.Meter
+	view [][]float64
+}
+
+func (s *segmentMeter) write(b *block) error {
+	lo, hi := b.start, b.start+int64(b.frames())
+	for s.k < len(s.segs) {
+		a, e := s.segs[s.k].Samples(s.rate)
+		x, y := max(lo, a), min(hi, e)
+		if x >= hi {
+			return nil
+		}
+		if x < y {
+			if s.m == nil {
+				m, err := loudness.NewMeter(s.cfg)
+				if err != nil {
+					return fmt.Errorf("render: %w", err)
+				}
+				s.m = m
+			}
+			s.view = append(s.view[:0], b.data[0][x-lo:y-lo], b.data[1][x-lo:y-lo])
+			if err := s.m.Write(s.view); err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+		}
+		if y < e {
+			return nil
+		}
+		if s.m == nil { // an empty segment
+			m, err := loudness.NewMeter(s.cfg)
+			if err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			s.m = m
+		}
+		s.out[s.k] = s.m.Measure()
+		s.m = nil
+		s.k++
+	}
+	return nil
+}
+
+func (s *segmentMeter) finish() error {
+	if s.k != len(s.segs) {
+		return fmt.Errorf("render: the program ended in segment %d of %d", s.k+1, len(s.segs))
+	}
+	return nil
+}
+
+func (s *segmentMeter) abort() {}

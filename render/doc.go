@@ -1,0 +1,37 @@
+// Package render is lathe's render engine: the streaming pipeline of
+// docs/design.md §4 over the album timeline of §3 (album.Layout).
+//
+// The album program is assembled once as a continuous stream at the
+// program rate, from A-time 00:00:00 to the lead-out: every track's source
+// is decoded, trimmed, resampled to the program rate when its rate differs,
+// multiplied by its gain, faded with its curves, and overlapped with its
+// neighbour where the project asks for a crossfade; pregaps, gaps and the
+// padding of the last sector are digital silence. The stream moves in
+// fixed-size planar float64 blocks, so memory does not grow with the
+// album's length.
+//
+// Analyze renders the program at unity gain and meters it (pass 1). Build
+// renders it with the planned gains and fans each block out to every
+// delivery, one goroutine each (pass 2). A delivery resamples to its rate,
+// runs the true-peak safety limiter where its gain plan leaves a track over
+// the ceiling, dithers and quantizes, and hands the stream with its track
+// boundaries to the DeliveryWriter of its kind.
+//
+// Rules the engine keeps (docs/decisions.md, "Render"):
+//
+//   - Untouched samples stay untouched. The assembler marks, frame by frame,
+//     which samples are exact copies of an integer source (gain 0 dB,
+//     outside every fade and crossfade, no resampling) and which are
+//     inserted silence. A delivery at the program rate quantizes those
+//     without dither (dsp.Quantizer.QuantizeUntouched) when its word length
+//     is at least the source's, so a 16-bit 44.1 kHz source at 0 dB comes
+//     out bit-identical. Everything else is dithered once, at the end.
+//   - The ceiling applies to what lathe changes: the limiter never runs on
+//     a track that lathe leaves untouched, whose peaks are the master's own.
+//   - Dither is reseeded at the start of every track's file (the cut of the
+//     delivery's gap mode), from the project seed and the track number, so
+//     output never depends on block sizes or scheduling.
+//   - Output is atomic: a build writes into a temporary folder beside the
+//     destination and renames it into place only when every delivery
+//     succeeded.
+package render
