@@ -3,10 +3,15 @@ module github.com/lathe-audio/lathe
 go 1.26
 
 require (
+	github.com/bogem/id3v2/v2 v2.1.4 // indirect
+	github.com/dhowden/tag v0.0.0-20240417053706-3d75831295e8 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/go-audio/audio v1.0.0 // indirect
 	github.com/go-audio/riff v1.0.0 // indirect
 	github.com/go-audio/wav v1.1.0 // indirect
+	github.com/go-flac/flacpicture/v2 v2.0.2 // indirect
+	github.com/go-flac/flacvorbis/v2 v2.0.2 // indirect
+	github.com/go-flac/go-flac/v2 v2.0.4 // indirect
 	github.com/go-viper/mapstructure/v2 v2.4.0 // indirect
 	github.com/icza/bitio v1.1.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect

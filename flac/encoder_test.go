@@ -1,0 +1,254 @@
+package flac_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lathe-audio/lathe/flac"
+	"github.com/lathe-audio/lathe/metadata"
+	"github.com/lathe-audio/lathe/metadata/metadatatest"
+)
+
+// encodeFile encodes samples to a new file in t's temporary folder in
+// blocks of block frames and returns its path.
+func encodeFile(t testing.TB, name string, cfg flac.Config, samples [][]int32, block int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := encode(f, cfg, samples, block); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func encode(w io.WriteSeeker, cfg flac.Config, samples [][]int32, block int) error {
+	e, err := flac.NewEncoder(w, cfg)
+	if err != nil {
+		return err
+	}
+	for at := 0; at < len(samples[0]); at += block {
+		end := min(at+block, len(samples[0]))
+		part := make([][]int32, len(samples))
+		for c := range samples {
+			part[c] = samples[c][at:end]
+		}
+		if err := e.Write(part); err != nil {
+			e.Close()
+			return err
+		}
+	}
+	return e.Close()
+}
+
+// memFile is an in-memory io.WriteSeeker.
+type memFile struct {
+	b   []byte
+	off int64
+}
+
+func (m *memFile) Write(p []byte) (int, error) {
+	if need := int(m.off) + len(p); need > len(m.b) {
+		m.b = append(m.b, make([]byte, need-len(m.b))...)
+	}
+	copy(m.b[m.off:], p)
+	m.off += int64(len(p))
+	return len(p), nil
+}
+
+func (m *memFile) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		off += m.off
+	case io.SeekEnd:
+		off += int64(len(m.b))
+	}
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	m.off = off
+	return off, nil
+}
+
+var testTags = []metadata.Field{
+	{Name: "TITLE", Value: metadatatest.Titles[0]},
+	{Name: "ARTIST", Value: "Les Éléments"},
+	{Name: "TRACKNUMBER", Value: "1"},
+}
+
+// TestDeterministic encodes the same audio in blocks of 1, 787, 4096 and
+// 81761 frames, into a file and into memory at an offset, and requires
+// identical bytes: the output depends only on the samples.
+func TestDeterministic(t *testing.T) {
+	x := metadatatest.Signal(1, 44100, 2, 100000, 16)
+	cover := &metadata.Picture{MIME: "image/png", Width: 8, Height: 8, Depth: 24, Data: metadatatest.PNG(t, 8, 8)}
+	cfg := flac.Config{Name: "det", Rate: 44100, Channels: 2, Bits: 16, Compression: 5, Tags: testTags, Cover: cover}
+	var want []byte
+	for _, block := range []int{81761, 1, 787, 4096} {
+		if block == 1 && testing.Short() {
+			continue
+		}
+		m := &memFile{}
+		m.Write([]byte("prefix"))
+		if err := encode(m, cfg, x, block); err != nil {
+			t.Fatal(err)
+		}
+		if m.off != int64(len(m.b)) {
+			t.Errorf("block %d: writer left at %d, want the end %d", block, m.off, len(m.b))
+		}
+		got := m.b[len("prefix"):]
+		if want == nil {
+			want = got
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("block %d: %d bytes differ from the first encoding's %d", block, len(got), len(want))
+		}
+	}
+	path := encodeFile(t, "det.flac", cfg, x, 4096)
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("file encoding differs from the memory encoding")
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	good := flac.Config{Name: "t.flac", Rate: 44100, Channels: 2, Bits: 16, Compression: 8}
+	tests := []struct {
+		edit func(*flac.Config)
+		want string
+	}{
+		{func(c *flac.Config) { c.Rate = 0 }, "flac: t.flac: sample rate 0 Hz"},
+		{func(c *flac.Config) { c.Channels = 9 }, "9 channels"},
+		{func(c *flac.Config) { c.Bits = 20 }, "20-bit samples, want 16 or 24"},
+		{func(c *flac.Config) { c.Compression = 9 }, "compression 9"},
+		{func(c *flac.Config) { c.Tags = []metadata.Field{{Name: "TI=TLE", Value: "x"}} }, `tag "TI=TLE"`},
+		{func(c *flac.Config) { c.Tags = []metadata.Field{{Name: "TITLE", Value: "\xff"}} }, "tag TITLE: value is not valid UTF-8"},
+		{func(c *flac.Config) {
+			c.Cover = &metadata.Picture{MIME: "image/png", Data: make([]byte, 1<<24)}
+		}, "more than FLAC allows"},
+	}
+	for _, tt := range tests {
+		cfg := good
+		tt.edit(&cfg)
+		_, err := flac.NewEncoder(&memFile{}, cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("NewEncoder(%+v) error = %v, want it to contain %q", cfg, err, tt.want)
+		}
+	}
+}
+
+func TestWriteErrors(t *testing.T) {
+	cfg := flac.Config{Name: "t.flac", Rate: 44100, Channels: 2, Bits: 16, Compression: 8}
+	tests := []struct {
+		samples [][]int32
+		want    string
+	}{
+		{[][]int32{{1, 2}}, "flac: t.flac: write: 1 channels, want 2"},
+		{[][]int32{{1, 2}, {1}}, "channel 1 has 1 frames, channel 0 has 2"},
+		{[][]int32{{0, 0, 0}, {0, 32768, 0}}, "sample 32768 at frame 1 of channel 1 is out of the 16-bit range"},
+		{[][]int32{{-32769}, {0}}, "sample -32769 at frame 0 of channel 0"},
+	}
+	for _, tt := range tests {
+		e, err := flac.NewEncoder(&memFile{}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = e.Write(tt.samples)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Write error = %v, want it to contain %q", err, tt.want)
+		}
+		if err2 := e.Write([][]int32{{0}, {0}}); err2 != err {
+			t.Errorf("Write after an error = %v, want the same error", err2)
+		}
+		if err2 := e.Close(); err2 != err {
+			t.Errorf("Close after an error = %v, want the same error", err2)
+		}
+	}
+}
+
+func TestTotalFramesMismatch(t *testing.T) {
+	cfg := flac.Config{Name: "t.flac", Rate: 48000, Channels: 1, Bits: 24, Compression: 0, TotalFrames: 1000}
+	err := encode(&memFile{}, cfg, [][]int32{make([]int32, 999)}, 4096)
+	if err == nil || !strings.Contains(err.Error(), "999 frames written, 1000 announced") {
+		t.Errorf("error = %v, want a frame count mismatch", err)
+	}
+	if err := encode(&memFile{}, cfg, [][]int32{make([]int32, 1000)}, 4096); err != nil {
+		t.Errorf("exact count: %v", err)
+	}
+}
+
+// failWriter fails every write after the first limit bytes.
+type failWriter struct {
+	memFile
+	limit int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if len(f.b)+len(p) > f.limit {
+		return 0, errDiskFull
+	}
+	return f.memFile.Write(p)
+}
+
+// TestWriterErrors fails the output at several points: in the header, in
+// the audio, and when Close writes the tags; each error must surface,
+// wrapping the writer's.
+func TestWriterErrors(t *testing.T) {
+	x := metadatatest.Signal(2, 44100, 2, 50000, 16)
+	cfg := flac.Config{Name: "full.flac", Rate: 44100, Channels: 2, Bits: 16, Compression: 1, Tags: testTags}
+	m := &memFile{}
+	if err := encode(m, cfg, x, 4096); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{0, 10, 200, len(m.b) / 2, len(m.b) - 1} {
+		err := encode(&failWriter{limit: limit}, cfg, x, 4096)
+		if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "flac: full.flac: ") {
+			t.Errorf("limit %d of %d: error = %v, want the prefixed disk-full error", limit, len(m.b), err)
+		}
+	}
+}
+
+// TestManyEncoders encodes 100 short tagged files and checks that neither
+// the C heap nor the Go heap grows with the count: every libFLAC encoder,
+// metadata object and sample buffer is freed by Close.
+func TestManyEncoders(t *testing.T) {
+	x := metadatatest.Signal(3, 44100, 2, 5000, 16)
+	cover := &metadata.Picture{MIME: "image/png", Width: 64, Height: 64, Depth: 24, Data: metadatatest.PNG(t, 64, 64)}
+	cfg := flac.Config{Name: "many", Rate: 44100, Channels: 2, Bits: 16, Compression: 8, Tags: testTags, Cover: cover}
+	run := func(n int) {
+		for range n {
+			if err := encode(&memFile{}, cfg, x, 4096); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run(5)
+	c0, g0 := flac.HeapInUse()
+	run(100)
+	c1, g1 := flac.HeapInUse()
+	t.Logf("C heap %d -> %d bytes, Go heap %d -> %d bytes over 100 encodes", c0, c1, g0, g1)
+	// One leaked libFLAC encoder alone holds hundreds of kilobytes.
+	if c1-c0 > 256<<10 {
+		t.Errorf("C heap grew by %d bytes over 100 encodes", c1-c0)
+	}
+	if g1-g0 > 4<<20 {
+		t.Errorf("Go heap grew by %d bytes over 100 encodes", g1-g0)
+	}
+}

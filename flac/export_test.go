@@ -1,0 +1,3 @@
+package flac
+
+var HeapInUse = heapInUse
