@@ -14,11 +14,13 @@ func newDemoCommand(e *env) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "demo [DIR]",
-		Short: "Write a demo project with synthesized tracks and check it",
+		Short: "Write a demo project with synthesized tracks and build it",
 		Long: `Demo writes a small release into DIR (default lathe-demo): five synthesized
 tracks at different loudness and formats (a 96 kHz/24-bit source, a 48 kHz
 source, a gapless pair), ISRCs, a UPC and CD-Text, with its album.toml; then
-it checks the project as 'lathe check' does.`,
+it checks the project as 'lathe check' does and builds it into DIR/out as
+'lathe build' does. The demo builds the delivery kinds lathe can write so
+far and names the ones it skipped; 'lathe build' itself never skips one.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := "lathe-demo"
@@ -26,7 +28,7 @@ it checks the project as 'lathe check' does.`,
 				dir = args[0]
 			}
 			if force {
-				for _, p := range []string{"album.toml", "audio"} {
+				for _, p := range []string{"album.toml", "audio", "out"} {
 					if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
 						return err
 					}
@@ -38,7 +40,12 @@ it checks the project as 'lathe check' does.`,
 			if !e.settings.Quiet {
 				fmt.Fprintf(e.stdout, "wrote the demo project to %s\n", dir)
 			}
-			return runCheck(e, dir)
+			if err := runCheck(e, dir); err != nil {
+				return err
+			}
+			ctx, stop := interruptible()
+			defer stop()
+			return runBuild(ctx, e, dir, buildFlags{skipUnimplemented: true})
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing demo project in DIR")

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lathe-audio/lathe/render"
+)
+
+// buildFlags are the options of one build.
+type buildFlags struct {
+	out   string   // output folder; "" = <project dir>/out
+	only  []string // delivery names
+	force bool
+	// skipUnimplemented builds only the kinds lathe can write yet (the
+	// demo); a user's build never skips a delivery silently.
+	skipUnimplemented bool
+}
+
+func newBuildCommand(e *env) *cobra.Command {
+	var f buildFlags
+	cmd := &cobra.Command{
+		Use:   "build [PROJECT]",
+		Short: "Render every delivery of a project",
+		Long: `Build renders the deliveries of a project: it checks the project as 'lathe
+check' does, measures the album (as 'lathe analyze'), applies the loudness
+plan, and writes every delivery into its own subfolder of the output folder.
+
+The output folder is <project folder>/out unless -o names another. Build
+writes into a temporary folder beside it and renames it into place only
+when every delivery succeeded; an interrupted or failed build leaves
+nothing behind. An existing output folder is refused unless --force, which
+replaces it once the new build is complete.
+
+PROJECT is a project file or a folder holding album.toml; the default is
+./album.toml.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			ctx, stop := interruptible()
+			defer stop()
+			return runBuild(ctx, e, arg, f)
+		},
+	}
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "output folder (default: out beside the project file)")
+	cmd.Flags().StringSliceVar(&f.only, "only", nil, "build only the named deliveries (comma-separated)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing output folder")
+	return cmd
+}
+
+// interruptible returns a context cancelled by SIGINT or SIGTERM, so that
+// an interrupted build removes its temporary folder.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
+	p, probs, err := loadProject(arg)
+	if err != nil {
+		return err
+	}
+	if printProblems(e.stderr, probs) {
+		return reportedError{fmt.Errorf("invalid project")}
+	}
+	dest := f.out
+	if dest == "" {
+		dest = filepath.Join(p.dir, "out")
+	}
+	o := render.BuildOptions{
+		Album: p.album, Layout: p.layout, Dest: dest, Only: f.only, Force: f.force,
+		SkipUnimplemented: f.skipUnimplemented,
+	}
+	for k, t := range p.album.Tracks {
+		o.Sources = append(o.Sources, p.sourcePath(t.File))
+		o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits, Float: p.sources[k].Format.Float})
+	}
+	rep, err := render.Build(ctx, o)
+	switch {
+	case errors.Is(err, render.ErrExists):
+		return withHint(err, "use --force to replace it, or -o to write elsewhere")
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("build interrupted; nothing was written")
+	case err != nil:
+		return err
+	}
+	if !e.settings.Quiet {
+		printBuild(e.stdout, rep)
+	}
+	return nil
+}
+
+// printBuild writes the summary of a build: per delivery the files
+// written, per track the gain applied, limiter activity and clipping.
+func printBuild(w io.Writer, rep *render.Report) {
+	fmt.Fprintf(w, "built %s\n", rep.Dest)
+	for _, d := range rep.Deliveries {
+		format := fmt.Sprintf("%d-bit", d.Bits)
+		if d.Bits == 32 {
+			format = "32-bit float"
+		} else {
+			format += ", " + d.Dither.String() + " dither"
+			if d.DitherFallback {
+				format += " (shaped dither applies at 44.1 and 48 kHz only)"
+			}
+		}
+		fmt.Fprintf(w, "  %s (%s, %d Hz, %s): %s\n", d.Name, d.Kind, d.Rate, format, nounCount(len(d.Files), "file"))
+		for k, t := range d.Tracks {
+			line := fmt.Sprintf("    %02d  gain %+.2f dB", k+1, t.Gain)
+			if t.Reduced != 0 {
+				line += fmt.Sprintf(" (%.2f dB less to stay under the ceiling)", t.Reduced)
+			}
+			if t.Limited {
+				if t.LimitedFrames > 0 {
+					line += fmt.Sprintf(", limited by up to %.2f dB for %s", t.MaxReductionDB, seconds(t.LimitedFrames, d.Rate))
+				} else {
+					line += ", limiter on, no reduction needed"
+				}
+			}
+			if t.Clips > 0 {
+				line += fmt.Sprintf(", %s clipped (the first %s from the start of the disc)", nounCount(int(t.Clips), "sample"), seconds(t.FirstClip, d.Rate))
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(w, "  skipped (not implemented yet): %s\n", strings.Join(rep.Skipped, ", "))
+	}
+}
+
+func nounCount(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// seconds formats a frame count as seconds with millisecond precision.
+func seconds(frames int64, rate int) string {
+	return fmt.Sprintf("%.3f s", float64(frames)/float64(rate))
+}
