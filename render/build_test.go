@@ -243,9 +243,25 @@ crossfade = "2s"
 				"\nbits = 24\nfiles = \"both\"\ngaps = \"" + gaps + "\"\nnaming = \"{track:02}\"\n"
 		}
 	}
+	text += "[[delivery]]\nname = \"f32\"\nkind = \"wav\"\nbits = 32\nfiles = \"both\"\nnaming = \"{track:02}\"\n"
 	p = loadProject(t, p.dir, text)
 	_, out := build(t, p, nil)
+	// The float delivery at the program rate holds the program itself
+	// (unity gains: no target), from track 1's index 01 to the lead-out.
+	prog, _ := programSamples(t, p, nil, 5000)
+	f32, _ := readWAV(t, filepath.Join(out, "f32", "A - Det.wav"))
+	start := p.layout.Tracks[0].Index[0] * p.layout.SectorSamples
+	for c := range 2 {
+		for i, v := range f32[c] {
+			if want := float64(float32(prog[c][start+int64(i)])); v != want {
+				t.Fatalf("f32 album file channel %d frame %d: %v, program %v", c, i, v, want)
+			}
+		}
+	}
 	for _, d := range p.album.Deliveries {
+		if d.Rate == 0 {
+			d.Rate = p.layout.Rate
+		}
 		albumWAV, _ := readWAV(t, filepath.Join(out, d.Name, "A - Det.wav"))
 		var parts [][][]float64
 		for k, sp := range p.layout.Cuts(d.Gaps) {
