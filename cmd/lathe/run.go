@@ -123,6 +123,8 @@ MP3 files and WAV masters, exactly and reproducibly.`,
 	addSettingsFlags(root)
 	root.AddCommand(
 		newCheckCommand(e),
+		newDDPCommand(e),
+		newVerifyCommand(e),
 		newBuildCommand(e),
 		newInitCommand(e),
 		newDemoCommand(e),
