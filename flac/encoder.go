@@ -22,6 +22,7 @@ import (
 	"runtime/cgo"
 	"unsafe"
 
+	"github.com/lathe-audio/lathe/internal/planar"
 	"github.com/lathe-audio/lathe/metadata"
 )
 
@@ -69,8 +70,6 @@ type Encoder struct {
 	c      *cenc
 	h      cgo.Handle
 	frames int64
-	min    int32
-	max    int32
 	views  [][]int32 // Go views of the C channel buffers
 	tags   []byte    // the VORBIS_COMMENT and PICTURE blocks for Close
 	pad    int       // length of the PADDING body libFLAC reserves for them
@@ -128,8 +127,6 @@ func NewEncoder(w io.WriteSeeker, cfg Config) (*Encoder, error) {
 		return nil, err
 	}
 	e := &Encoder{cfg: cfg}
-	e.max = int32(1)<<(cfg.Bits-1) - 1
-	e.min = -e.max - 1
 	if err := e.buildTags(); err != nil {
 		return nil, err
 	}
@@ -277,25 +274,14 @@ func (e *Encoder) Write(samples [][]int32) error {
 	if e.closed {
 		return e.errorf("write after Close")
 	}
-	if len(samples) != e.cfg.Channels {
-		return e.fail(e.errorf("write: %d channels, want %d", len(samples), e.cfg.Channels))
-	}
-	n := len(samples[0])
-	for c, ch := range samples {
-		if len(ch) != n {
-			return e.fail(e.errorf("write: channel %d has %d frames, channel 0 has %d", c, len(ch), n))
-		}
+	n, err := planar.Frames(samples, e.cfg.Channels)
+	if err != nil {
+		return e.fail(e.errorf("write: %w", err))
 	}
 	for at := 0; at < n; at += blockFrames {
 		k := min(blockFrames, n-at)
-		for c, ch := range samples {
-			dst := e.views[c][:k]
-			for i, v := range ch[at : at+k] {
-				if v < e.min || v > e.max {
-					return e.fail(e.errorf("write: sample %d at frame %d of channel %d is out of the %d-bit range", v, e.frames+int64(at+i), c, e.cfg.Bits))
-				}
-				dst[i] = v
-			}
+		if err := planar.Put(e.views[:], samples, at, k, e.cfg.Bits, 0, e.frames+int64(at)); err != nil {
+			return e.fail(e.errorf("write: %w", err))
 		}
 		if C.FLAC__stream_encoder_process(e.c.enc, e.c.chans, C.uint32_t(k)) == 0 {
 			return e.fail(e.stateError("encode"))

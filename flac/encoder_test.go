@@ -38,47 +38,7 @@ func encode(w io.WriteSeeker, cfg flac.Config, samples [][]int32, block int) err
 	if err != nil {
 		return err
 	}
-	for at := 0; at < len(samples[0]); at += block {
-		end := min(at+block, len(samples[0]))
-		part := make([][]int32, len(samples))
-		for c := range samples {
-			part[c] = samples[c][at:end]
-		}
-		if err := e.Write(part); err != nil {
-			e.Close()
-			return err
-		}
-	}
-	return e.Close()
-}
-
-// memFile is an in-memory io.WriteSeeker.
-type memFile struct {
-	b   []byte
-	off int64
-}
-
-func (m *memFile) Write(p []byte) (int, error) {
-	if need := int(m.off) + len(p); need > len(m.b) {
-		m.b = append(m.b, make([]byte, need-len(m.b))...)
-	}
-	copy(m.b[m.off:], p)
-	m.off += int64(len(p))
-	return len(p), nil
-}
-
-func (m *memFile) Seek(off int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekCurrent:
-		off += m.off
-	case io.SeekEnd:
-		off += int64(len(m.b))
-	}
-	if off < 0 {
-		return 0, errors.New("negative offset")
-	}
-	m.off = off
-	return off, nil
+	return metadatatest.WriteBlocks(e, samples, block)
 }
 
 var testTags = []metadata.Field{
@@ -94,28 +54,9 @@ func TestDeterministic(t *testing.T) {
 	x := metadatatest.Signal(1, 44100, 2, 100000, 16)
 	cover := &metadata.Picture{MIME: "image/png", Width: 8, Height: 8, Depth: 24, Data: metadatatest.PNG(t, 8, 8)}
 	cfg := flac.Config{Name: "det", Rate: 44100, Channels: 2, Bits: 16, Compression: 5, Tags: testTags, Cover: cover}
-	var want []byte
-	for _, block := range []int{81761, 1, 787, 4096} {
-		if block == 1 && testing.Short() {
-			continue
-		}
-		m := &memFile{}
-		m.Write([]byte("prefix"))
-		if err := encode(m, cfg, x, block); err != nil {
-			t.Fatal(err)
-		}
-		if m.off != int64(len(m.b)) {
-			t.Errorf("block %d: writer left at %d, want the end %d", block, m.off, len(m.b))
-		}
-		got := m.b[len("prefix"):]
-		if want == nil {
-			want = got
-			continue
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("block %d: %d bytes differ from the first encoding's %d", block, len(got), len(want))
-		}
-	}
+	want := metadatatest.CheckDeterministic(t, func(w io.WriteSeeker, block int) error {
+		return encode(w, cfg, x, block)
+	})
 	path := encodeFile(t, "det.flac", cfg, x, 4096)
 	got, err := os.ReadFile(path)
 	if err != nil {
@@ -145,7 +86,7 @@ func TestConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		cfg := good
 		tt.edit(&cfg)
-		_, err := flac.NewEncoder(&memFile{}, cfg)
+		_, err := flac.NewEncoder(&metadatatest.MemFile{}, cfg)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("NewEncoder(%+v) error = %v, want it to contain %q", cfg, err, tt.want)
 		}
@@ -164,7 +105,7 @@ func TestWriteErrors(t *testing.T) {
 		{[][]int32{{-32769}, {0}}, "sample -32769 at frame 0 of channel 0"},
 	}
 	for _, tt := range tests {
-		e, err := flac.NewEncoder(&memFile{}, cfg)
+		e, err := flac.NewEncoder(&metadatatest.MemFile{}, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,28 +124,13 @@ func TestWriteErrors(t *testing.T) {
 
 func TestTotalFramesMismatch(t *testing.T) {
 	cfg := flac.Config{Name: "t.flac", Rate: 48000, Channels: 1, Bits: 24, Compression: 0, TotalFrames: 1000}
-	err := encode(&memFile{}, cfg, [][]int32{make([]int32, 999)}, 4096)
+	err := encode(&metadatatest.MemFile{}, cfg, [][]int32{make([]int32, 999)}, 4096)
 	if err == nil || !strings.Contains(err.Error(), "999 frames written, 1000 announced") {
 		t.Errorf("error = %v, want a frame count mismatch", err)
 	}
-	if err := encode(&memFile{}, cfg, [][]int32{make([]int32, 1000)}, 4096); err != nil {
+	if err := encode(&metadatatest.MemFile{}, cfg, [][]int32{make([]int32, 1000)}, 4096); err != nil {
 		t.Errorf("exact count: %v", err)
 	}
-}
-
-// failWriter fails every write after the first limit bytes.
-type failWriter struct {
-	memFile
-	limit int
-}
-
-var errDiskFull = errors.New("disk full")
-
-func (f *failWriter) Write(p []byte) (int, error) {
-	if len(f.b)+len(p) > f.limit {
-		return 0, errDiskFull
-	}
-	return f.memFile.Write(p)
 }
 
 // TestWriterErrors fails the output at several points: in the header, in
@@ -213,14 +139,14 @@ func (f *failWriter) Write(p []byte) (int, error) {
 func TestWriterErrors(t *testing.T) {
 	x := metadatatest.Signal(2, 44100, 2, 50000, 16)
 	cfg := flac.Config{Name: "full.flac", Rate: 44100, Channels: 2, Bits: 16, Compression: 1, Tags: testTags}
-	m := &memFile{}
+	m := &metadatatest.MemFile{}
 	if err := encode(m, cfg, x, 4096); err != nil {
 		t.Fatal(err)
 	}
-	for _, limit := range []int{0, 10, 200, len(m.b) / 2, len(m.b) - 1} {
-		err := encode(&failWriter{limit: limit}, cfg, x, 4096)
-		if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "flac: full.flac: ") {
-			t.Errorf("limit %d of %d: error = %v, want the prefixed disk-full error", limit, len(m.b), err)
+	for _, limit := range []int{0, 10, 200, len(m.B) / 2, len(m.B) - 1} {
+		err := encode(&metadatatest.FailWriter{Limit: limit}, cfg, x, 4096)
+		if !errors.Is(err, metadatatest.ErrDiskFull) || !strings.HasPrefix(err.Error(), "flac: full.flac: ") {
+			t.Errorf("limit %d of %d: error = %v, want the prefixed disk-full error", limit, len(m.B), err)
 		}
 	}
 }
@@ -234,7 +160,7 @@ func TestManyEncoders(t *testing.T) {
 	cfg := flac.Config{Name: "many", Rate: 44100, Channels: 2, Bits: 16, Compression: 8, Tags: testTags, Cover: cover}
 	run := func(n int) {
 		for range n {
-			if err := encode(&memFile{}, cfg, x, 4096); err != nil {
+			if err := encode(&metadatatest.MemFile{}, cfg, x, 4096); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,18 +16,6 @@ import (
 	"github.com/lathe-audio/lathe/metadata"
 	"github.com/lathe-audio/lathe/metadata/metadatatest"
 )
-
-func run(t testing.TB, name string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
-	}
-	return out
-}
 
 // The tags of the interop tests, written and expected literally.
 var unicodeTags = []metadata.Field{
@@ -76,13 +63,13 @@ func TestInterop(t *testing.T) {
 				Compression: f.level, TotalFrames: int64(f.frames), Tags: unicodeTags, Cover: cover}
 			path := encodeFile(t, name+".flac", cfg, x, 3000)
 
-			run(t, flacCmd, "-t", "-s", path)
+			metadatatest.Run(t, flacCmd, "-t", "-s", path)
 			wantMD5 := metadatatest.MD5(metadatatest.PCM(x, f.bits))
-			raw := run(t, flacCmd, "-d", "-s", "-c", "--force-raw-format", "--endian=little", "--sign=signed", path)
+			raw := metadatatest.Run(t, flacCmd, "-d", "-s", "-c", "--force-raw-format", "--endian=little", "--sign=signed", path)
 			if got := metadatatest.MD5(raw); got != wantMD5 {
 				t.Errorf("decoded PCM MD5 = %s, want %s (input)", got, wantMD5)
 			}
-			info := strings.Fields(string(run(t, metaflac, "--show-md5sum", "--show-total-samples",
+			info := strings.Fields(string(metadatatest.Run(t, metaflac, "--show-md5sum", "--show-total-samples",
 				"--show-sample-rate", "--show-channels", "--show-bps", path)))
 			want := []string{wantMD5, strconv.Itoa(f.frames), strconv.Itoa(f.rate), strconv.Itoa(f.channels), strconv.Itoa(f.bits)}
 			if !equal(info, want) {
@@ -93,24 +80,24 @@ func TestInterop(t *testing.T) {
 			for _, tg := range unicodeTags {
 				fmt.Fprintf(&wantTags, "%s=%s\n", tg.Name, tg.Value)
 			}
-			if got := string(run(t, metaflac, "--no-utf8-convert", "--export-tags-to=-", path)); got != wantTags.String() {
+			if got := string(metadatatest.Run(t, metaflac, "--no-utf8-convert", "--export-tags-to=-", path)); got != wantTags.String() {
 				t.Errorf("metaflac tags:\n%s\nwant:\n%s", got, wantTags.String())
 			}
-			vendor := strings.TrimSpace(string(run(t, metaflac, "--show-vendor-tag", path)))
+			vendor := strings.TrimSpace(string(metadatatest.Run(t, metaflac, "--show-vendor-tag", path)))
 			if vendor != flac.Vendor {
 				t.Errorf("vendor = %q, want libFLAC's %q", vendor, flac.Vendor)
 			}
-			pic := run(t, metaflac, "--export-picture-to=-", path)
+			pic := metadatatest.Run(t, metaflac, "--export-picture-to=-", path)
 			if !bytes.Equal(pic, png) {
 				t.Errorf("exported picture: %d bytes, differs from the %d-byte cover", len(pic), len(png))
 			}
-			list := string(run(t, metaflac, "--list", "--block-type=PICTURE", path))
+			list := string(metadatatest.Run(t, metaflac, "--list", "--block-type=PICTURE", path))
 			for _, s := range []string{"type: 3 (Cover (front))", "MIME type: image/png", "width: 300", "height: 300", "depth: 24"} {
 				if !strings.Contains(list, s) {
 					t.Errorf("metaflac --list PICTURE lacks %q:\n%s", s, list)
 				}
 			}
-			blocks := string(run(t, metaflac, "--list", path))
+			blocks := string(metadatatest.Run(t, metaflac, "--list", path))
 			if n := strings.Count(blocks, "METADATA block #"); n != 3 {
 				t.Errorf("%d metadata blocks, want 3 (STREAMINFO, VORBIS_COMMENT, PICTURE):\n%s", n, blocks)
 			}
@@ -175,7 +162,7 @@ func TestSizeMatchesFlacCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			ref := filepath.Join(dir, "ref.flac")
-			run(t, flacCmd, "-8", "-s", "--no-padding", "--no-seektable", "--force-raw-format", "--endian=little",
+			metadatatest.Run(t, flacCmd, "-8", "-s", "--no-padding", "--no-seektable", "--force-raw-format", "--endian=little",
 				"--sign=signed", "--channels=2", "--bps="+strconv.Itoa(f.bits), "--sample-rate="+strconv.Itoa(f.rate),
 				"-o", ref, raw)
 			a, b := audioFrames(t, ours), audioFrames(t, ref)

@@ -1,0 +1,27 @@
+// Package mp3 encodes tagged MP3 files with LAME 3.100
+// (https://lame.sourceforge.io/, LGPL-2.0, linked dynamically) through a
+// small cgo binding to libmp3lame (lame/lame.h).
+//
+// The stream is MPEG-1 Layer III (ISO/IEC 11172-3) at 32, 44.1 or 48 kHz:
+// the caller resamples, LAME never does. It is CBR at a given bitrate
+// (default 320 kb/s) or VBR at a quality 0-9 (LAME's -V). Its first frame
+// is the LAME info tag (the Xing "Info"/"Xing" header with LAME's
+// extension, http://gabriel.mp3-tech.org/mp3infotag.html), which records
+// the encoder delay, the end padding and the frame count, so that
+// decoders that honour it (ffmpeg, foobar2000, Apple's, Rockbox) play the
+// file gaplessly and decode exactly the samples written. LAME's own
+// ReplayGain analysis is off: lathe writes ReplayGain 2.0 values as tags.
+//
+// Samples are integers, as for package flac: 16-bit samples give the
+// same MPEG stream, byte for byte, as the lame command line with the same
+// settings on a 16-bit WAV (`lame -b 320 --noreplaygain`), because both
+// hand LAME the same values; 24-bit samples reach LAME's float analysis
+// with their full resolution, with no dither to 16 bits.
+//
+// Tags are an ID3v2.4 tag (https://id3.org/id3v2.4.0-structure) before
+// the MPEG stream, all text in UTF-8, with an APIC front cover. The frames
+// are made by github.com/bogem/id3v2; this package lays them out in the
+// order given, as that library's own tag writer orders frames by Go map
+// iteration, which would make files differ from run to run. No ID3v1 tag
+// is written.
+package mp3

@@ -1,0 +1,3 @@
+package mp3
+
+var HeapInUse = heapInUse
