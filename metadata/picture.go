@@ -68,8 +68,6 @@ func ParsePicture(name string, data []byte) (*Picture, error) {
 		return nil, fmt.Errorf("metadata: cover %s: CMYK JPEG; convert it to RGB (sRGB) for embedding", name)
 	case color.GrayModel, color.Gray16Model:
 		p.Model, p.Depth = "gray", 8
-	case color.YCbCrModel:
-		p.Model, p.Depth = "rgb", 24
 	default:
 		p.Model = "rgb"
 		if pal, ok := m.(color.Palette); ok {
@@ -78,6 +76,8 @@ func ParsePicture(name string, data []byte) (*Picture, error) {
 	}
 	if p.MIME == "image/png" {
 		p.Depth = pngDepth(data)
+	} else if p.Model == "rgb" {
+		p.Depth = 24 // three 8-bit components, YCbCr or (Adobe) RGB
 	}
 	return p, nil
 }
