@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/cdda"
+	"github.com/lathe-audio/lathe/cdtext"
 	"github.com/lathe-audio/lathe/ddp"
+	"github.com/lathe-audio/lathe/render"
 )
 
 func newVerifyCommand(e *env) *cobra.Command {
@@ -36,6 +42,13 @@ is in its DDP subfolder) and lists every problem it finds:
     track count of the CD-Text against the PQ, the lead-out against the
     image size, and PRE2 against track 1's index 01.
 
+With --project, verify also checks that the DDP is the master of that
+project: the UPC, master ID, track count, every index time, each track's
+ISRC and flags, the lead-out, every CD-Text string, and the audio of every
+track, sample for sample, against a fresh render of the project's ddp
+delivery (which takes as long as building it). Each difference names the
+track, the field and both values; for audio, the first differing frame.
+
 Warnings are forms that readers accept but that are worth knowing, such as
 a missing checksum file or a stream order other than CDTEXT, PQ, D0. Verify
 exits with status 1 when there is any error; warnings alone leave it at 0.
@@ -46,11 +59,13 @@ With --json the result is one JSON object (docs/json.md).`,
 		},
 	}
 	c.Flags().BoolVar(&o.json, "json", false, "print the result as JSON (docs/json.md)")
+	c.Flags().StringVar(&o.project, "project", "", "also check that the DDP matches this project (album.toml) and a fresh render of it")
 	return c
 }
 
 type verifyOptions struct {
-	json bool
+	json    bool
+	project string // compare with this project and a fresh render of it
 }
 
 // verifyJSON is the JSON form of `lathe verify`, documented in
@@ -72,7 +87,22 @@ func runVerify(e *env, arg string, o verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	probs := sortedProblems(verifyDDP(dir))
+	probs, img := verifyDDP(dir)
+	if img != nil {
+		defer img.Close()
+	}
+	if o.project != "" {
+		if img == nil {
+			probs = append(probs, ddp.Problem{Detail: "not compared with the project: the DDP cannot be read"})
+		} else {
+			more, err := verifyAgainstProject(e, img, o.project)
+			if err != nil {
+				return err
+			}
+			probs = append(probs, more...)
+		}
+	}
+	probs = sortedProblems(probs)
 	res := verifyJSON{Schema: verifySchema, Path: dir, Kind: "ddp", Problems: problemsJSON(probs)}
 	for _, p := range probs {
 		if p.Warning {
@@ -123,17 +153,17 @@ func writeVerify(w io.Writer, res *verifyJSON, quiet bool) {
 }
 
 // verifyDDP checks the DDP at dir: everything ddp.Read checks, then the
-// cross-checks of consistency that lie between its files.
-func verifyDDP(dir string) []ddp.Problem {
+// cross-checks of consistency that lie between its files. The image is
+// nil when it could not be read; the caller closes it.
+func verifyDDP(dir string) ([]ddp.Problem, *ddp.Image) {
 	fsys := os.DirFS(dir)
 	img, err := ddp.Read(fsys)
 	if err != nil {
 		// Verify repeats the reading to report warnings with the errors.
-		return ddp.Verify(fsys)
+		return ddp.Verify(fsys), nil
 	}
-	defer img.Close()
 	probs := append([]ddp.Problem(nil), img.Warnings...)
-	return append(probs, ddpConsistency(fsys, img)...)
+	return append(probs, ddpConsistency(fsys, img)...), img
 }
 
 // ddpConsistency checks what lies between a DDP's files and what the
@@ -226,4 +256,208 @@ func silent(img *ddp.Image, from, to int) (bool, error) {
 			return false, err
 		}
 	}
+}
+
+// verifyAgainstProject compares a DDP with the project it should master:
+// its disc description (render.Disc of the project's layout) and, sample
+// for sample, a fresh render of the project's ddp delivery.
+func verifyAgainstProject(e *env, img *ddp.Image, arg string) ([]ddp.Problem, error) {
+	p, pprobs, err := loadProject(arg)
+	if err != nil {
+		return nil, err
+	}
+	if printProblems(e.stderr, pprobs) {
+		return nil, reportedError{fmt.Errorf("invalid project")}
+	}
+	want, err := render.Disc(p.album, p.layout)
+	if err != nil {
+		return nil, err
+	}
+	probs := compareDisc(img, want)
+	if img.Disc.LeadOut != want.LeadOut || len(img.Disc.Tracks) != len(want.Tracks) {
+		return append(probs, ddp.Problem{File: imageName(img),
+			Detail: "audio not compared with a fresh render: the track layout differs"}), nil
+	}
+	more, err := compareRender(p, img)
+	if err != nil {
+		return nil, err
+	}
+	return append(probs, more...), nil
+}
+
+// imageName returns the name of the DDP's audio image.
+func imageName(img *ddp.Image) string {
+	for _, st := range img.Streams {
+		if st.Type == "D0" {
+			return st.File
+		}
+	}
+	return ddp.NameImage
+}
+
+// streamFile returns the file of the S0 stream sub, or def.
+func streamFile(img *ddp.Image, sub, def string) string {
+	for _, st := range img.Streams {
+		if st.Type == "S0" && st.Sub == sub {
+			return st.File
+		}
+	}
+	return def
+}
+
+// compareDisc lists every difference between the DDP's disc and the
+// project's, naming the file, the track and the field with both values.
+func compareDisc(img *ddp.Image, want *cdda.Disc) []ddp.Problem {
+	var probs []ddp.Problem
+	got := &img.Disc
+	pq, text := streamFile(img, "PQ DESCR", ddp.NamePQ), streamFile(img, "CDTEXT", ddp.NameCDText)
+	diff := func(file, field, g, w string) {
+		if g != w {
+			probs = append(probs, ddp.Problem{File: file, Detail: fmt.Sprintf("%s: the DDP has %q, the project %q", field, g, w)})
+		}
+	}
+	diff(ddp.NameID, "upc", got.UPC, want.UPC)
+	diff(ddp.NameID, "master id", img.MasterID, want.MasterID)
+	if len(got.Tracks) != len(want.Tracks) {
+		probs = append(probs, ddp.Problem{File: pq, Detail: fmt.Sprintf("%d tracks, the project has %d", len(got.Tracks), len(want.Tracks))})
+	}
+	diff(pq, "lead-out", cdda.FormatMSF(got.LeadOut), cdda.FormatMSF(want.LeadOut))
+	for i := range min(len(got.Tracks), len(want.Tracks)) {
+		g, w := &got.Tracks[i], &want.Tracks[i]
+		tr := fmt.Sprintf("track %02d ", i+1)
+		idx0 := func(t *cdda.Track) string {
+			if t.Pregap == 0 {
+				return "none"
+			}
+			return cdda.FormatMSF(t.Start())
+		}
+		diff(pq, tr+"index 00", idx0(g), idx0(w))
+		for k := range max(len(g.Index), len(w.Index)) {
+			gs, ws := "none", "none"
+			if k < len(g.Index) {
+				gs = cdda.FormatMSF(g.Index[k])
+			}
+			if k < len(w.Index) {
+				ws = cdda.FormatMSF(w.Index[k])
+			}
+			diff(pq, fmt.Sprintf("%sindex %02d", tr, k+1), gs, ws)
+		}
+		diff(pq, tr+"isrc", g.ISRC, w.ISRC)
+		diff(pq, tr+"flags", strings.Join(g.Flags(), " "), strings.Join(w.Flags(), " "))
+	}
+	switch gt, wt := got.Text, want.Text; {
+	case gt == nil && wt != nil:
+		probs = append(probs, ddp.Problem{File: text, Detail: "the DDP has no CD-Text, the project has"})
+	case gt != nil && wt == nil:
+		probs = append(probs, ddp.Problem{File: text, Detail: "the DDP has CD-Text, the project has none (cdtext = false)"})
+	case gt != nil:
+		diff(text, "language", fmt.Sprintf("0x%02X", gt.Language), fmt.Sprintf("0x%02X", wt.Language))
+		fields := func(who string, g, w cdtext.Strings) {
+			diff(text, who+"title", g.Title, w.Title)
+			diff(text, who+"performer", g.Performer, w.Performer)
+			diff(text, who+"songwriter", g.Songwriter, w.Songwriter)
+			diff(text, who+"composer", g.Composer, w.Composer)
+			diff(text, who+"arranger", g.Arranger, w.Arranger)
+			diff(text, who+"message", g.Message, w.Message)
+			diff(text, who+"upc/isrc", g.Code, w.Code)
+		}
+		fields("disc ", gt.Disc, wt.Disc)
+		for i := range min(len(gt.Tracks), len(wt.Tracks)) {
+			fields(fmt.Sprintf("track %02d ", i+1), gt.Tracks[i], wt.Tracks[i])
+		}
+	}
+	return probs
+}
+
+// compareRender renders the project's ddp delivery into a temporary folder
+// and compares its IMAGE.DAT with the DDP's, track by track: each from its
+// first index (track 1 from A-time 0) to the next track's.
+func compareRender(p *project, img *ddp.Image) ([]ddp.Problem, error) {
+	name := ""
+	for _, d := range p.album.Deliveries {
+		if d.Kind == album.KindDDP {
+			name = d.Name
+			break
+		}
+	}
+	if name == "" {
+		return nil, withHint(fmt.Errorf("%s has no ddp delivery to render for the comparison", p.path),
+			"add a [[delivery]] with kind = \"ddp\", or verify without --project")
+	}
+	tmp, err := os.MkdirTemp("", "lathe-verify-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	o := render.BuildOptions{Album: p.album, Layout: p.layout, Dest: filepath.Join(tmp, "out"), Only: []string{name}}
+	for k, t := range p.album.Tracks {
+		o.Sources = append(o.Sources, p.sourcePath(t.File))
+		o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits, Float: p.sources[k].Format.Float})
+	}
+	ctx, stop := interruptible()
+	defer stop()
+	if _, err := render.Build(ctx, o); err != nil {
+		return nil, fmt.Errorf("render the project for the comparison: %w", err)
+	}
+	fresh, err := ddp.Read(os.DirFS(filepath.Join(o.Dest, name, render.DDPFolder)))
+	if err != nil {
+		return nil, fmt.Errorf("read the fresh render: %w", err)
+	}
+	defer fresh.Close()
+	var probs []ddp.Problem
+	d := &img.Disc
+	for i := range d.Tracks {
+		start, end := d.Tracks[i].Start(), d.LeadOut
+		if i+1 < len(d.Tracks) {
+			end = d.Tracks[i+1].Start()
+		}
+		if msg, err := compareSpan(img.Audio(), fresh.Audio(), start, end, d.Tracks[i].Index[0]); err != nil {
+			return nil, err
+		} else if msg != "" {
+			probs = append(probs, ddp.Problem{File: imageName(img), Detail: fmt.Sprintf("track %02d: %s", i+1, msg)})
+		}
+	}
+	return probs, nil
+}
+
+// compareSpan compares two images over the A-times [start, end) and
+// describes the first differing frame (its A-time and its offset from
+// index01) and how many frames differ; "" when they are equal.
+func compareSpan(got, want io.ReaderAt, start, end, index01 int) (string, error) {
+	const chunk = 64 * cdda.SectorBytes
+	a, b := make([]byte, chunk), make([]byte, chunk)
+	first, firstG, firstW, count := int64(-1), [2]int16{}, [2]int16{}, int64(0)
+	for off := int64(start) * cdda.SectorBytes; off < int64(end)*cdda.SectorBytes; off += chunk {
+		n := min(chunk, int64(end)*cdda.SectorBytes-off)
+		if _, err := got.ReadAt(a[:n], off); err != nil {
+			return "", fmt.Errorf("read the DDP image at byte %d: %w", off, err)
+		}
+		if _, err := want.ReadAt(b[:n], off); err != nil {
+			return "", fmt.Errorf("read the fresh render at byte %d: %w", off, err)
+		}
+		if bytes.Equal(a[:n], b[:n]) {
+			continue
+		}
+		for i := int64(0); i < n; i += cdda.FrameBytes {
+			if bytes.Equal(a[i:i+4], b[i:i+4]) {
+				continue
+			}
+			if first < 0 {
+				first = (off + i) / cdda.FrameBytes
+				for c := range 2 {
+					firstG[c] = int16(binary.LittleEndian.Uint16(a[i+2*int64(c):]))
+					firstW[c] = int16(binary.LittleEndian.Uint16(b[i+2*int64(c):]))
+				}
+			}
+			count++
+		}
+	}
+	if first < 0 {
+		return "", nil
+	}
+	rel := first - int64(index01)*cdda.SectorFrames
+	sector := int(first / cdda.SectorFrames)
+	return fmt.Sprintf("audio differs from a fresh render of the project: %s at frame %d of the image (A-time %s + %d frames, %+d frames from index 01), the DDP has L/R %d/%d, the render %d/%d",
+		plural(int(count), "frame"), first, cdda.FormatMSF(sector), first%cdda.SectorFrames, rel,
+		firstG[0], firstG[1], firstW[0], firstW[1]), nil
 }

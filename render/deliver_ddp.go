@@ -1,0 +1,137 @@
+package render
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+
+	"github.com/lathe-audio/lathe/album"
+	"github.com/lathe-audio/lathe/cdda"
+	"github.com/lathe-audio/lathe/ddp"
+)
+
+func init() { Register(album.KindDDP, newDDPDelivery) }
+
+// Names inside a ddp delivery folder: the DDP fileset in its own
+// subfolder, exactly as a plant receives it, and the PQ sheet beside it
+// (docs/decisions.md, "CD formats").
+const (
+	DDPFolder   = "DDP"
+	PQSheetName = "PQ sheet.txt"
+)
+
+// cdStream checks that a CD delivery receives 16-bit 44.1 kHz samples.
+func cdStream(s *Stream) error {
+	if s.Rate != 44100 || s.Bits != 16 {
+		return fmt.Errorf("a %s delivery is 16-bit 44.1 kHz, this stream is %d-bit %d Hz", s.Delivery.Kind, s.Bits, s.Rate)
+	}
+	return nil
+}
+
+// cdPacker turns 16-bit blocks into the little-endian interleaved bytes
+// of CD audio (docs/cd-formats.md §2.7), keeping track 1's pregap, which
+// the layout defines as silence, digital silence even when resampling and
+// dither touched it.
+type cdPacker struct {
+	pregapEnd int64 // stream frame of track 1's index 01
+	buf       []byte
+}
+
+func newCDPacker(l *album.Layout) cdPacker {
+	return cdPacker{pregapEnd: l.Tracks[0].Index[0] * cdda.SectorFrames}
+}
+
+// pack returns the bytes of b; they are valid until the next call.
+func (p *cdPacker) pack(b *Block) []byte {
+	n := b.Frames()
+	if cap(p.buf) < n*cdda.FrameBytes {
+		p.buf = make([]byte, n*cdda.FrameBytes)
+	}
+	out := p.buf[:n*cdda.FrameBytes]
+	l, r := b.Int[0][:n], b.Int[1][:n]
+	for i := range n {
+		if b.Start+int64(i) < p.pregapEnd {
+			binary.LittleEndian.PutUint32(out[4*i:], 0)
+			continue
+		}
+		binary.LittleEndian.PutUint16(out[4*i:], uint16(int16(l[i])))
+		binary.LittleEndian.PutUint16(out[4*i+2:], uint16(int16(r[i])))
+	}
+	return out
+}
+
+// ddpDelivery writes a ddp delivery: DDP/ with the DDP 2.00 fileset of
+// package ddp (IMAGE.DAT from A-time 0 to the lead-out, the PQ descriptor,
+// CD-Text, CHECKSUM.MD5) and the plain-text PQ sheet.
+type ddpDelivery struct {
+	s    *Stream
+	disc *cdda.Disc
+	w    *ddp.Writer
+	pk   cdPacker
+}
+
+func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
+	if err := cdStream(s); err != nil {
+		return nil, err
+	}
+	disc, err := Disc(s.Album, s.Layout)
+	if err != nil {
+		return nil, err
+	}
+	opt := &ddp.Options{ISRC: ddp.ISRCIndex0And1}
+	if s.Delivery.ISRCPackets == album.ISRCFirst {
+		opt.ISRC = ddp.ISRCFirstPacket
+	}
+	dir := filepath.Join(s.Dir, DDPFolder)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, err
+	}
+	w, err := ddp.NewWriter(dir, disc, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &ddpDelivery{s: s, disc: disc, w: w, pk: newCDPacker(s.Layout)}, nil
+}
+
+func (d *ddpDelivery) Write(b *Block) error {
+	_, err := d.w.Write(d.pk.pack(b))
+	return err
+}
+
+func (d *ddpDelivery) Close() ([]string, error) {
+	w := d.w
+	d.w = nil
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	var sheet bytes.Buffer
+	if err := ddp.WritePQSheet(&sheet, d.disc); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(d.s.Dir, PQSheetName), sheet.Bytes(), 0o644); err != nil {
+		return nil, fmt.Errorf("%s: %w", PQSheetName, err)
+	}
+	entries, err := os.ReadDir(filepath.Join(d.s.Dir, DDPFolder))
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		files = append(files, path.Join(DDPFolder, e.Name()))
+	}
+	sort.Strings(files)
+	return append(files, PQSheetName), nil
+}
+
+// Abort closes IMAGE.DAT: closing an unfinished Writer fails and removes
+// what it wrote.
+func (d *ddpDelivery) Abort() {
+	if d.w != nil {
+		d.w.Close()
+		d.w = nil
+	}
+}
