@@ -13,6 +13,7 @@ import (
 
 	"github.com/lathe-audio/lathe/flac"
 	"github.com/lathe-audio/lathe/internal/testtool"
+	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/metadata"
 	"github.com/lathe-audio/lathe/metadata/metadatatest"
 )
@@ -196,6 +197,40 @@ func audioFrames(t *testing.T, path string) []byte {
 		p += 4 + (int(b[p+1])<<16 | int(b[p+2])<<8 | int(b[p+3]))
 		if last {
 			return b[p:]
+		}
+	}
+}
+
+// TestAlbumTags writes each track of the test album with the Vorbis
+// comments metadata.ForTrack makes and checks with metaflac that the file
+// lists exactly the expected tags, written out here: every field of the
+// delivery table, and the Japanese, accented and emoji titles unchanged.
+func TestAlbumTags(t *testing.T) {
+	metaflac := testtool.Require(t, "metaflac", "flac")
+	rg := loudness.NewReplayGain(-10.73, -0.1, -7.97, 1.29)
+	common := "ALBUM=Nachtfahrt — Ünïcödé\nALBUMARTIST=Les Éléments\n"
+	discs := "TRACKTOTAL=3\nDISCNUMBER=1\nDISCTOTAL=2\nDATE=2026-05-17\nGENRE=Electronic\n"
+	label := "BARCODE=0123456789012\nLABEL=Lathe Records\nCATALOGNUMBER=LATHE-001\nCOPYRIGHT=2026 Lathe Records\n"
+	gains := "REPLAYGAIN_TRACK_GAIN=-7.27 dB\nREPLAYGAIN_TRACK_PEAK=0.988553\nREPLAYGAIN_ALBUM_GAIN=-10.03 dB\nREPLAYGAIN_ALBUM_PEAK=1.160112\n"
+	want := []string{
+		"TITLE=夜明けの街 (Yoake)\nARTIST=細野 晴臣\n" + common + "TRACKNUMBER=1\n" + discs + "ISRC=JPXX02600001\n" + label +
+			"COMPOSER=細野 晴臣\nCOMMENT=ライブ録音\n" + gains,
+		"TITLE=Café Brûlée à l'Élysée\nARTIST=Les Éléments\n" + common + "TRACKNUMBER=2\n" + discs + "ISRC=FRXX02600002\n" + label +
+			"COMPOSER=Album Composer\nSONGWRITER=Zoë Ångström\nARRANGER=Ørjan Ñúñez\n" + gains,
+		"TITLE=Fireworks 🎆 and 👩\u200d🎤\nARTIST=Les Éléments\n" + common + "TRACKNUMBER=3\n" + discs + "ISRC=GBXXX2600003\n" + label +
+			"COMPOSER=Album Composer\n" + gains,
+	}
+	a := metadatatest.Album()
+	x := metadatatest.Signal(11, 44100, 2, 10000, 16)
+	for n := 1; n <= 3; n++ {
+		tags, err := metadata.ForTrack(a, n, &rg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := flac.Config{Name: "album", Rate: 44100, Channels: 2, Bits: 16, Compression: 8, Tags: tags.Vorbis()}
+		path := encodeFile(t, "t.flac", cfg, x, 4096)
+		if got := string(metadatatest.Run(t, metaflac, "--no-utf8-convert", "--export-tags-to=-", path)); got != want[n-1] {
+			t.Errorf("track %d: metaflac tags:\n%s\nwant:\n%s", n, got, want[n-1])
 		}
 	}
 }
