@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/lathe-audio/lathe/cdda"
 	"github.com/lathe-audio/lathe/internal/testtool"
+	"github.com/lathe-audio/lathe/render"
 )
 
 // cdProject is a three-track album with a ddp, a cue (per-track too) and
@@ -437,5 +440,36 @@ kind = "cue"
 	}
 	if code, stdout, stderr := lathe(t, dir, "verify", filepath.Join(out, "plant"), "--project", "album.toml"); code != 0 {
 		t.Errorf("verify --project: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestBuildCDBlockSizes: the DDP does not depend on the render's block
+// size (787 and 81761 frames, prime, after flate's determinism test).
+func TestBuildCDBlockSizes(t *testing.T) {
+	dir := t.TempDir()
+	writeCDProject(t, dir, cdProject)
+	p, probs, err := loadProject(filepath.Join(dir, "album.toml"))
+	if err != nil || probs.Err() != nil {
+		t.Fatalf("loadProject: %v %v", err, probs)
+	}
+	var images [][]byte
+	for _, bs := range []int{787, 81761} {
+		o := render.BuildOptions{Album: p.album, Layout: p.layout, Dest: filepath.Join(dir, fmt.Sprint("out", bs)),
+			Only: []string{"plant"}, BlockSize: bs}
+		for k, tr := range p.album.Tracks {
+			o.Sources = append(o.Sources, p.sourcePath(tr.File))
+			o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits})
+		}
+		if _, err := render.Build(context.Background(), o); err != nil {
+			t.Fatalf("block size %d: %v", bs, err)
+		}
+		var all []byte
+		for _, f := range []string{"IMAGE.DAT", "PQDESCR", "CDTEXT.BIN", "DDPMS", "DDPID", "CHECKSUM.MD5"} {
+			all = append(all, readAll(t, filepath.Join(o.Dest, "plant", "DDP", f))...)
+		}
+		images = append(images, all)
+	}
+	if !bytes.Equal(images[0], images[1]) {
+		t.Error("the DDP differs between block sizes 787 and 81761")
 	}
 }
