@@ -36,6 +36,36 @@ func TestInvariantGain(t *testing.T) {
 		near(t, name+"max S", m.MaxShortTerm-base.MaxShortTerm, g, 0.001)
 		near(t, name+"TP", m.TruePeak-base.TruePeak, g, 0.001)
 		near(t, name+"LRA", m.Range, base.Range, 0.001)
+		// WithGain predicts the measurement of the scaled audio.
+		w := base.WithGain(g)
+		near(t, name+"WithGain I", w.Integrated, m.Integrated, 0.001)
+		near(t, name+"WithGain LRA", w.Range, m.Range, 0.001)
+		near(t, name+"WithGain max S", w.MaxShortTerm, m.MaxShortTerm, 0.001)
+		near(t, name+"WithGain TP", w.TruePeak, m.TruePeak, 0.001)
+	}
+	// Near the absolute gate a gain changes which blocks count, so the
+	// prediction must gate again rather than shift: a program at about
+	// -62 LUFS raised by 20 dB and lowered by 6 dB, where the gate drops blocks.
+	quiet := [][]float64{make([]float64, len(x[0])), make([]float64, len(x[1]))}
+	for c := range x {
+		for i, v := range x[c] {
+			quiet[c][i] = v * math.Pow(10, -50.0/20)
+		}
+	}
+	qb := meter(t, cfg, quiet, 4096)
+	for _, g := range []float64{+20, -6} {
+		a := math.Pow(10, g/20)
+		y := [][]float64{make([]float64, len(x[0])), make([]float64, len(x[1]))}
+		for c := range quiet {
+			for i, v := range quiet[c] {
+				y[c][i] = v * a
+			}
+		}
+		m := meter(t, cfg, y, 4096)
+		w := qb.WithGain(g)
+		name := fmt.Sprintf("quiet %+g dB: ", g)
+		near(t, name+"WithGain I", w.Integrated, m.Integrated, 0.001)
+		near(t, name+"WithGain LRA", w.Range, m.Range, 0.001)
 	}
 }
 

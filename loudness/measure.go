@@ -216,3 +216,36 @@ func MeasureAlbum(tracks []*Measurement, stream *Measurement) (*Album, error) {
 	}
 	return a, nil
 }
+
+// WithGain returns the measurement of the same audio after a gain of db:
+// every energy is scaled and the gates applied again (the absolute gate does
+// not move with the gain, so integrated loudness and range are recomputed,
+// not shifted). Album loudness after per-track gains is MeasureAlbum over
+// the tracks' WithGain results.
+func (m *Measurement) WithGain(db float64) *Measurement {
+	r := *m
+	scale := math.Pow(10, db/10)
+	r.blocks = make([]float64, len(m.blocks))
+	for i, e := range m.blocks {
+		r.blocks[i] = e * scale
+	}
+	r.short = make([]float64, len(m.short))
+	for i, e := range m.short {
+		r.short[i] = e * scale
+	}
+	r.Integrated = gatedLoudness(r.blocks)
+	r.Range = loudnessRange(r.short, 1)
+	r.MaxMomentary += db
+	r.MaxShortTerm += db
+	r.SamplePeak += db
+	r.TruePeak += db
+	r.ChannelSamplePeak = make([]float64, len(m.ChannelSamplePeak))
+	for i, p := range m.ChannelSamplePeak {
+		r.ChannelSamplePeak[i] = p + db
+	}
+	r.ChannelTruePeak = make([]float64, len(m.ChannelTruePeak))
+	for i, p := range m.ChannelTruePeak {
+		r.ChannelTruePeak[i] = p + db
+	}
+	return &r
+}

@@ -123,6 +123,7 @@ MP3 files and WAV masters, exactly and reproducibly.`,
 	addSettingsFlags(root)
 	root.AddCommand(
 		newCheckCommand(e),
+		newAnalyzeCommand(e),
 		newDDPCommand(e),
 		newVerifyCommand(e),
 		newBuildCommand(e),

@@ -51,17 +51,17 @@ func demoUPC() string {
 
 var pieces = []piece{
 	{file: "01 Daybreak.wav", title: "Daybreak", rate: 44100, bits: 16, seconds: 24,
-		tune:  tune{seed: 1, bpm: 112, root: 110, level: -13, drums: true},
+		tune:  tune{seed: 1, bpm: 112, root: 110, level: -10, drums: true},
 		extra: "fade_in = \"20ms\"\n"},
 	{file: "02 Hi-Res Study.wav", title: "Hi-Res Study", rate: 96000, bits: 24, seconds: 20,
-		tune: tune{seed: 2, bpm: 72, root: 98, level: -22}},
+		tune: tune{seed: 2, bpm: 72, root: 98, level: -19}},
 	{file: "03 Broadcast Cut.wav", title: "Broadcast Cut", rate: 48000, bits: 24, seconds: 16,
-		tune:  tune{seed: 3, bpm: 128, root: 123.47, level: -16, drums: true},
+		tune:  tune{seed: 3, bpm: 128, root: 123.47, level: -13, drums: true},
 		extra: "index = [\"8s\"]\n"},
 	{file: "04 Segue I.wav", title: "Segue I", rate: 44100, bits: 24, seconds: 14.3,
-		tune: tune{seed: 4, bpm: 96, root: 87.31, level: -17, drums: true}},
+		tune: tune{seed: 4, bpm: 96, root: 87.31, level: -14, drums: true}},
 	{file: "05 Segue II.wav", title: "Segue II", rate: 44100, bits: 24, seconds: 18, offset: 14.3,
-		tune:  tune{seed: 4, bpm: 96, root: 87.31, level: -17, drums: true},
+		tune:  tune{seed: 4, bpm: 96, root: 87.31, level: -14, drums: true},
 		extra: "gap = 0                      # gapless: Segue I runs straight into it\nfade_out = \"4s\"\n"},
 }
 
