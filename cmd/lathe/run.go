@@ -98,6 +98,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	settings       settings
+	stopProfile    func()
 }
 
 func newRootCommand(e *env) *cobra.Command {
@@ -115,12 +116,23 @@ MP3 files and WAV masters, exactly and reproducibly.`,
 				return usageError{err}
 			}
 			e.settings = s
+			stop, err := startProfile(cmd)
+			if err != nil {
+				return err
+			}
+			e.stopProfile = stop
 			return nil
+		},
+		PersistentPostRun: func(cmd *cobra.Command, args []string) {
+			if e.stopProfile != nil {
+				e.stopProfile()
+			}
 		},
 	}
 	root.SetUsageTemplate(root.UsageTemplate() + exitStatusHelp)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	addSettingsFlags(root)
+	addProfileFlag(root)
 	root.AddCommand(
 		newCheckCommand(e),
 		newAnalyzeCommand(e),
