@@ -178,3 +178,43 @@ func TestManyEncoders(t *testing.T) {
 		t.Errorf("Go heap grew by %d bytes over 100 encodes", g1-g0)
 	}
 }
+
+// TestParallel runs encoders of both kinds of input concurrently (as a
+// build does, one goroutine per delivery) and requires the bytes of a
+// serial encoding: encoders share no state.
+func TestParallel(t *testing.T) {
+	cfgs := []flac.Config{
+		{Name: "a", Rate: 44100, Channels: 2, Bits: 16, Compression: 8, Tags: testTags},
+		{Name: "b", Rate: 96000, Channels: 2, Bits: 24, Compression: 5},
+		{Name: "c", Rate: 48000, Channels: 1, Bits: 24, Compression: 0, Tags: testTags},
+		{Name: "d", Rate: 44100, Channels: 2, Bits: 16, Compression: 3},
+	}
+	inputs := make([][][]int32, len(cfgs))
+	want := make([][]byte, len(cfgs))
+	for i, cfg := range cfgs {
+		inputs[i] = metadatatest.Signal(uint64(i), cfg.Rate, cfg.Channels, 30000, cfg.Bits)
+		m := &metadatatest.MemFile{}
+		if err := encode(m, cfg, inputs[i], 4096); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = m.B
+	}
+	got := make([]*metadatatest.MemFile, len(cfgs))
+	errs := make([]error, len(cfgs))
+	done := make(chan int)
+	for i, cfg := range cfgs {
+		go func() {
+			got[i] = &metadatatest.MemFile{}
+			errs[i] = encode(got[i], cfg, inputs[i], 1000+i)
+			done <- i
+		}()
+	}
+	for range cfgs {
+		<-done
+	}
+	for i := range cfgs {
+		if errs[i] != nil || !bytes.Equal(got[i].B, want[i]) {
+			t.Errorf("encoder %s: concurrent encoding differs from the serial one (error %v)", cfgs[i].Name, errs[i])
+		}
+	}
+}
