@@ -57,19 +57,22 @@ func Analyze(ctx context.Context, a *album.Album, l *album.Layout, sources []str
 	an := &Analysis{
 		Rate:     l.Rate,
 		Segments: l.Cuts(album.GapsAppend),
-		Tracks:   make([]*loudness.Measurement, len(l.Tracks)),
 		Offsets:  make([]float64, len(a.Tracks)),
 	}
 	for k := range a.Tracks {
 		an.Offsets[k] = a.Tracks[k].Gain
 	}
-	tm := &segmentMeter{segs: an.Segments, rate: l.Rate, out: an.Tracks,
-		cfg: loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}}
-	sm := &segmentMeter{segs: []album.Span{{Start: an.Segments[0].Start, End: l.LeadOut}}, rate: l.Rate,
-		out: make([]*loudness.Measurement, 1), cfg: loudness.Config{Rate: l.Rate, Channels: 2}}
+	var segs []FrameSpan
+	for _, sp := range an.Segments {
+		a, b := sp.Samples(l.Rate)
+		segs = append(segs, FrameSpan{a, b})
+	}
+	tm := newSegmentMeter(segs, loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate})
+	sm := newSegmentMeter([]FrameSpan{{segs[0].Start, album.Samples(l.LeadOut, l.Rate)}}, loudness.Config{Rate: l.Rate, Channels: 2})
 	if err := stream(ctx, newProgram(l, tp), opts.BlockSize, []consumer{tm, sm}); err != nil {
 		return nil, err
 	}
+	an.Tracks = tm.out
 	an.Stream = sm.out[0]
 	an.Album, err = loudness.MeasureAlbum(an.Tracks, an.Stream)
 	if err != nil {
@@ -110,62 +113,3 @@ func MatchSettings(l album.Loudness, rate int) loudness.MatchSettings {
 		Rate:    rate,
 	}
 }
-
-// segmentMeter meters consecutive, non-overlapping segments of the
-// program, one meter each.
-type segmentMeter struct {
-	segs []album.Span
-	rate int
-	cfg  loudness.Config
-	out  []*loudness.Measurement
-	k    int // current segment
-	m    *loudness.Meter
-	view [][]float64
-}
-
-func (s *segmentMeter) write(b *block) error {
-	lo, hi := b.start, b.start+int64(b.frames())
-	for s.k < len(s.segs) {
-		a, e := s.segs[s.k].Samples(s.rate)
-		x, y := max(lo, a), min(hi, e)
-		if x >= hi {
-			return nil
-		}
-		if x < y {
-			if s.m == nil {
-				m, err := loudness.NewMeter(s.cfg)
-				if err != nil {
-					return fmt.Errorf("render: %w", err)
-				}
-				s.m = m
-			}
-			s.view = append(s.view[:0], b.data[0][x-lo:y-lo], b.data[1][x-lo:y-lo])
-			if err := s.m.Write(s.view); err != nil {
-				return fmt.Errorf("render: %w", err)
-			}
-		}
-		if y < e {
-			return nil
-		}
-		if s.m == nil { // an empty segment
-			m, err := loudness.NewMeter(s.cfg)
-			if err != nil {
-				return fmt.Errorf("render: %w", err)
-			}
-			s.m = m
-		}
-		s.out[s.k] = s.m.Measure()
-		s.m = nil
-		s.k++
-	}
-	return nil
-}
-
-func (s *segmentMeter) finish() error {
-	if s.k != len(s.segs) {
-		return fmt.Errorf("render: the program ended in segment %d of %d", s.k+1, len(s.segs))
-	}
-	return nil
-}
-
-func (s *segmentMeter) abort() {}

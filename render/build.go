@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,14 +46,27 @@ type Report struct {
 }
 
 // Build renders the selected deliveries of the album into o.Dest
-// (docs/design.md §4). It analyzes the program (unless o.Analysis is
-// given), plans each delivery's gains, renders the program once per
-// distinct set of gains and fans it out to the deliveries, each on its own
-// goroutine. Everything is written into a temporary folder beside Dest
-// (".<name>.tmp-*", on the same file system) that is renamed into place
-// only when every delivery succeeded, and removed on any failure,
-// including the cancellation of ctx. An existing Dest is refused unless
-// o.Force; then it is replaced only after the new build is complete.
+// (docs/design.md §4). Everything is written into a temporary folder
+// beside Dest (".<name>.tmp-*", on the same file system) that is renamed
+// into place only when every delivery succeeded, and removed on any
+// failure, including the cancellation of ctx. An existing Dest is refused
+// unless o.Force; then it is replaced only after the new build is
+// complete.
+//
+// The program is analyzed first (pass 1, Analyze) only when the gains of
+// some delivery depend on it (see needsAnalysis), or a delivery's kind
+// asks for it (NeedAnalysis), and o.Analysis does not give it already;
+// otherwise the gains are the tracks' offsets and the deliveries are
+// rendered at once. Deliveries with the same gains share one rendering of
+// the program, and each delivery meters what it writes, track by track
+// (TrackReport.Output). That measurement, on the delivery's own stream at
+// its rate, decides the ceiling policy: with over_ceiling = "error" a
+// track over the ceiling fails the build, naming the delivery, the track
+// and the time of its peak; with "limit" a delivery that has a touched,
+// unlimited track over the ceiling is rendered again with the limiter on
+// those tracks (a second pass, DeliveryReport.Passes = 2). With an
+// analysis, the tracks its plan leaves over the ceiling are limited from
+// the first pass.
 func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 	a, l := o.Album, o.Layout
 	rep := &Report{Dest: o.Dest}
@@ -86,20 +100,33 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	an := o.Analysis
-	if an == nil {
+	if an == nil && slices.ContainsFunc(todo, func(i int) bool {
+		d := &a.Deliveries[i]
+		return needsAnalysis(a.LoudnessFor(d)) || kindNeedsAnalysis(d.Kind)
+	}) {
 		if an, err = Analyze(ctx, a, l, o.Sources, AnalyzeOptions{BlockSize: o.BlockSize}); err != nil {
 			return nil, err
 		}
 	}
 	rep.Analysis = an
-	plans := make([]*loudness.GainPlan, len(todo))
+	rep.Deliveries = make([]DeliveryReport, len(todo))
+	jobs := make([]*job, len(todo))
 	for j, i := range todo {
 		d := &a.Deliveries[i]
-		p, err := an.Plan(a.LoudnessFor(d))
-		if err != nil {
-			return nil, fmt.Errorf("render: delivery[%d] %q: %w", i+1, d.Name, err)
+		jb := &job{i: i, lo: a.LoudnessFor(d), rep: &rep.Deliveries[j]}
+		if an != nil {
+			if jb.plan, err = an.Plan(jb.lo); err != nil {
+				return nil, fmt.Errorf("render: delivery[%d] %q: %w", i+1, d.Name, err)
+			}
+		} else {
+			jb.plan = offsetPlan(a)
 		}
-		plans[j] = p
+		if jb.lo.OverCeiling == album.CeilingLimit {
+			for _, ov := range jb.plan.Overs {
+				jb.limit = append(jb.limit, ov.Track)
+			}
+		}
+		jobs[j] = jb
 	}
 
 	parent, base := filepath.Dir(dest), filepath.Base(dest)
@@ -117,35 +144,27 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 		}
 	}()
 
-	// Deliveries with the same gains share one rendering of the program.
-	groups := map[string][]int{}
-	var keys []string
-	for j := range todo {
-		key := fmt.Sprint(plans[j].Gains)
-		if groups[key] == nil {
-			keys = append(keys, key)
-		}
-		groups[key] = append(groups[key], j)
+	if err := renderJobs(ctx, o, an, jobs, tmp); err != nil {
+		return nil, err
 	}
-	rep.Deliveries = make([]DeliveryReport, len(todo))
-	for _, key := range keys {
-		js := groups[key]
-		var cs []consumer
-		for _, j := range js {
-			c, err := newChain(o, an, todo[j], plans[j], tmp, &rep.Deliveries[j])
-			if err != nil {
-				for _, c := range cs {
-					c.abort()
-				}
-				return nil, err
-			}
-			cs = append(cs, c)
-		}
-		tp, err := newParams(a, l, o.Sources, plans[js[0]].Gains, o.Formats)
+	var again []*job
+	for _, jb := range jobs {
+		more, err := jb.overs(o)
 		if err != nil {
 			return nil, err
 		}
-		if err := stream(ctx, newProgram(l, tp), o.BlockSize, cs); err != nil {
+		if len(more) > 0 {
+			jb.limit = append(jb.limit, more...)
+			again = append(again, jb)
+		}
+	}
+	if len(again) > 0 {
+		for _, jb := range again {
+			if err := os.RemoveAll(filepath.Join(tmp, a.Deliveries[jb.i].Name)); err != nil {
+				return nil, fmt.Errorf("render: %w", err)
+			}
+		}
+		if err := renderJobs(ctx, o, an, again, tmp); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +176,134 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 	}
 	ok = true
 	return rep, nil
+}
+
+// needsAnalysis reports whether the gains of loudness settings l depend on
+// the analysis of the program. They do for the reduce policy, and for
+// every matching mode but "off" and "album" without a target: "album"
+// with a target moves the album's loudness to it, "track" and "loudest"
+// move tracks to the target or, without one, to the album's loudness.
+// Otherwise the gains are the tracks' offsets (offsetPlan).
+func needsAnalysis(l album.Loudness) bool {
+	if l.OverCeiling == album.CeilingReduce {
+		return true
+	}
+	switch l.Match {
+	case album.MatchOff:
+		return false
+	case album.MatchAlbum:
+		return l.Target != nil
+	default:
+		return true
+	}
+}
+
+// offsetPlan is the gain plan of settings that need no analysis: every
+// track gets its offset, as loudness.PlanGains gives it for "off" and for
+// "album" without a target.
+func offsetPlan(a *album.Album) *loudness.GainPlan {
+	p := &loudness.GainPlan{Gains: make([]float64, len(a.Tracks)), Reduced: make([]float64, len(a.Tracks))}
+	for k := range a.Tracks {
+		p.Gains[k] = a.Tracks[k].Gain
+	}
+	return p
+}
+
+// job is one delivery through the passes of a build.
+type job struct {
+	i     int // index into the album's deliveries
+	lo    album.Loudness
+	plan  *loudness.GainPlan
+	limit []int // tracks the limiter treats (if it may: see newChain)
+	rep   *DeliveryReport
+	c     *chain // of the last pass
+}
+
+// renderJobs renders the program once per distinct set of gains and fans
+// it out to the jobs' chains.
+func renderJobs(ctx context.Context, o BuildOptions, an *Analysis, jobs []*job, tmp string) error {
+	groups := map[string][]*job{}
+	var keys []string
+	for _, jb := range jobs {
+		key := fmt.Sprint(jb.plan.Gains)
+		if groups[key] == nil {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], jb)
+	}
+	for _, key := range keys {
+		js := groups[key]
+		var cs []consumer
+		for _, jb := range js {
+			passes := jb.rep.Passes
+			c, err := newChain(o, an, jb, tmp)
+			if err != nil {
+				for _, c := range cs {
+					c.abort()
+				}
+				return err
+			}
+			jb.c, jb.rep.Passes = c, passes+1
+			cs = append(cs, c)
+		}
+		tp, err := newParams(o.Album, o.Layout, o.Sources, js[0].plan.Gains, o.Formats)
+		if err != nil {
+			for _, c := range cs {
+				c.abort()
+			}
+			return err
+		}
+		if err := stream(ctx, newProgram(o.Layout, tp), o.BlockSize, cs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// overs applies the ceiling policy to what the job's last pass measured
+// on each track's segment (its append cut, as the analysis measures it)
+// of the delivery's stream. Under "error" a track whose true peak exceeds
+// the ceiling less Margin fails the build, the worst first. Under "limit"
+// it returns the touched tracks over it that the limiter did not treat.
+func (jb *job) overs(o BuildOptions) ([]int, error) {
+	c := jb.c
+	limit := jb.lo.MaxTruePeak - Margin
+	var overs []loudness.Over
+	for k, m := range c.meter.segs.out {
+		if ex := m.TruePeak - limit; ex > 1e-9 {
+			overs = append(overs, loudness.Over{Track: k, Pos: m.TruePeakPos, TruePeak: m.TruePeak, Excess: ex})
+		}
+	}
+	switch jb.lo.OverCeiling {
+	case album.CeilingError:
+		if len(overs) == 0 {
+			return nil, nil
+		}
+		w := slices.MaxFunc(overs, func(x, y loudness.Over) int { return cmp.Compare(x.Excess, y.Excess) })
+		for _, ov := range overs { // the first of equals
+			if ov.Excess == w.Excess {
+				w = ov
+				break
+			}
+		}
+		return nil, c.errorf("%w", &loudness.OverError{Over: w, Time: clock(w.Pos, c.s.Rate), Ceiling: jb.lo.MaxTruePeak, Margin: Margin})
+	case album.CeilingLimit:
+		var more []int
+		for _, ov := range overs {
+			if !slices.Contains(jb.limit, ov.Track) && !c.untouched(o, ov.Track) {
+				more = append(more, ov.Track)
+			}
+		}
+		return more, nil
+	}
+	return nil, nil
+}
+
+// clock formats a frame position as m:ss.fff, rounded down to the
+// millisecond.
+func clock(pos int64, rate int) string {
+	ms := pos * 1000 / int64(rate)
+	return fmt.Sprintf("%d:%02d.%03d", ms/60000, ms/1000%60, ms%1000)
 }
 
 // selectDeliveries returns the indexes of the deliveries named in only, or
@@ -220,10 +367,11 @@ func replace(tmp, dest string, exists bool) error {
 	return nil
 }
 
-// newChain prepares delivery i for its gain plan: its folder, stream,
-// resampler, limiter segments, quantizer and writer.
-func newChain(o BuildOptions, an *Analysis, i int, plan *loudness.GainPlan, tmp string, rep *DeliveryReport) (*chain, error) {
+// newChain prepares the job's delivery for a pass: its folder, stream,
+// resampler, limiter segments, silence spans, quantizer, writer and meter.
+func newChain(o BuildOptions, an *Analysis, jb *job, tmp string) (*chain, error) {
 	a, l := o.Album, o.Layout
+	i, plan := jb.i, jb.plan
 	d := &a.Deliveries[i]
 	rate, bits := d.Rate, d.Bits
 	if rate == 0 {
@@ -246,6 +394,7 @@ func newChain(o BuildOptions, an *Analysis, i int, plan *loudness.GainPlan, tmp 
 	for _, sp := range l.Cuts(d.Gaps) {
 		s.Cuts = append(s.Cuts, s.Span(sp))
 	}
+	rep := jb.rep
 	*rep = DeliveryReport{Number: i + 1, Name: d.Name, Kind: d.Kind, Rate: rate, Bits: bits,
 		Tracks: make([]TrackReport, len(l.Tracks))}
 	for k := range rep.Tracks {
@@ -254,21 +403,22 @@ func newChain(o BuildOptions, an *Analysis, i int, plan *loudness.GainPlan, tmp 
 			rep.Tracks[k].Reduced = plan.Reduced[k]
 		}
 	}
-	c := &chain{s: s, report: rep, starts: cutStarts(s.Cuts), ibuf: [][]int32{nil, nil}}
-	lo := a.LoudnessFor(d)
-	c.ceil = lo.MaxTruePeak
-	if lo.OverCeiling == album.CeilingLimit {
-		measured := l.Cuts(album.GapsAppend)
-		for _, ov := range plan.Overs {
-			if rate == l.Rate && untouchedTrack(o, l, ov.Track, plan.Gains) {
-				continue // its peaks are the master's own
-			}
-			c.segs = append(c.segs, limitSeg{track: ov.Track})
-			sp := s.Span(measured[ov.Track])
-			c.segs[len(c.segs)-1].start, c.segs[len(c.segs)-1].end = sp.Start, sp.End
-		}
-		slices.SortFunc(c.segs, func(x, y limitSeg) int { return int(x.start - y.start) })
+	c := &chain{s: s, report: rep, starts: cutStarts(s.Cuts)}
+	if zeroSilence {
+		c.zero = silenceSpans(l, rate)
 	}
+	c.ceil = jb.lo.MaxTruePeak
+	var measured []FrameSpan // the tracks' segments, the limiter's and the ceiling's
+	for _, sp := range l.Cuts(album.GapsAppend) {
+		measured = append(measured, s.Span(sp))
+	}
+	for _, k := range jb.limit {
+		if c.untouched(o, k) {
+			continue // its peaks are the master's own
+		}
+		c.segs = append(c.segs, limitSeg{start: measured[k].Start, end: measured[k].End, track: k})
+	}
+	slices.SortFunc(c.segs, func(x, y limitSeg) int { return cmp.Compare(x.start, y.start) })
 	if bits != 32 {
 		dt, err := dsp.ParseDither(string(a.Dither.Type))
 		if err != nil {
@@ -299,7 +449,18 @@ func newChain(o BuildOptions, an *Analysis, i int, plan *loudness.GainPlan, tmp 
 		return fail(err)
 	}
 	c.w = w
+	var segs []FrameSpan // nil: the files' cuts are the segments
+	if d.Gaps != album.GapsAppend && jb.lo.OverCeiling != album.CeilingReduce {
+		segs = measured
+	}
+	c.meter = newOutMeter(s, segs)
 	return c, nil
+}
+
+// untouched reports whether the chain passes track k on as lathe found
+// it: at the program rate, and untouchedTrack.
+func (c *chain) untouched(o BuildOptions, k int) bool {
+	return c.s.Rate == o.Layout.Rate && untouchedTrack(o, o.Layout, k, c.s.Gains)
 }
 
 // untouchedTrack reports whether lathe leaves track k's samples as they

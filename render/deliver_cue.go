@@ -36,8 +36,6 @@ type cueDelivery struct {
 	trackWAV []string // base names, in CueTracksFolder
 	trackCue string
 	pregap   int64 // stream frame of track 1's index 01
-	blk      Block
-	ibuf     [][]int32
 }
 
 func newCueDelivery(s *Stream) (DeliveryWriter, error) {
@@ -52,8 +50,7 @@ func newCueDelivery(s *Stream) (DeliveryWriter, error) {
 	if err := disc.Validate(); err != nil {
 		return nil, err
 	}
-	c := &cueDelivery{s: s, disc: disc, pregap: s.Layout.Tracks[0].Index[0] * cdda.SectorFrames,
-		ibuf: [][]int32{nil, nil}}
+	c := &cueDelivery{s: s, disc: disc, pregap: s.Layout.Tracks[0].Index[0] * cdda.SectorFrames}
 	c.wavs = &wavWriter{s: s, view: [][]float64{nil, nil}, iview: [][]int32{nil, nil}}
 	format := pcm.Format{Rate: s.Rate, Channels: 2, Bits: 16}
 	add := func(name string, sp cue.Span, track int) {
@@ -86,21 +83,11 @@ func newCueDelivery(s *Stream) (DeliveryWriter, error) {
 	return c, nil
 }
 
-// Write passes the block on to the WAV files, with track 1's pregap (the
-// layout's silence) as digital silence.
+// Write passes the block on to the WAV files, once it checked that track
+// 1's pregap is digital silence.
 func (c *cueDelivery) Write(b *Block) error {
-	if b.Start < c.pregap {
-		n := b.Frames()
-		for len(c.ibuf[0]) < n {
-			c.ibuf = [][]int32{make([]int32, 2*n), make([]int32, 2*n)}
-		}
-		z := int(min(int64(n), c.pregap-b.Start))
-		for ch := range 2 {
-			clear(c.ibuf[ch][:z])
-			copy(c.ibuf[ch][z:n], b.Int[ch][z:n])
-		}
-		c.blk = Block{Start: b.Start, Float: b.Float, Int: [][]int32{c.ibuf[0][:n], c.ibuf[1][:n]}}
-		b = &c.blk
+	if err := checkPregap(b, c.pregap); err != nil {
+		return err
 	}
 	return c.wavs.Write(b)
 }

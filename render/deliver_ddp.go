@@ -32,10 +32,27 @@ func cdStream(s *Stream) error {
 	return nil
 }
 
+// checkPregap fails when a frame of b before track 1's index 01 (stream
+// frame pregapEnd) is not digital silence. The chain writes the pregap as
+// zeros whatever was resampled or dithered (silenceSpans); CD writers
+// check it, since the Red Book asks for it and DDP readers warn.
+func checkPregap(b *Block, pregapEnd int64) error {
+	if b.Start >= pregapEnd {
+		return nil
+	}
+	n := int(min(int64(b.Frames()), pregapEnd-b.Start))
+	for c := range b.Int {
+		for i, v := range b.Int[c][:n] {
+			if v != 0 {
+				return fmt.Errorf("frame %d of track 1's pregap is not digital silence", b.Start+int64(i))
+			}
+		}
+	}
+	return nil
+}
+
 // cdPacker turns 16-bit blocks into the little-endian interleaved bytes
-// of CD audio (docs/cd-formats.md §2.7), keeping track 1's pregap, which
-// the layout defines as silence, digital silence even when resampling and
-// dither touched it.
+// of CD audio (docs/cd-formats.md §2.7).
 type cdPacker struct {
 	pregapEnd int64 // stream frame of track 1's index 01
 	buf       []byte
@@ -46,7 +63,10 @@ func newCDPacker(l *album.Layout) cdPacker {
 }
 
 // pack returns the bytes of b; they are valid until the next call.
-func (p *cdPacker) pack(b *Block) []byte {
+func (p *cdPacker) pack(b *Block) ([]byte, error) {
+	if err := checkPregap(b, p.pregapEnd); err != nil {
+		return nil, err
+	}
 	n := b.Frames()
 	if cap(p.buf) < n*cdda.FrameBytes {
 		p.buf = make([]byte, n*cdda.FrameBytes)
@@ -54,14 +74,9 @@ func (p *cdPacker) pack(b *Block) []byte {
 	out := p.buf[:n*cdda.FrameBytes]
 	l, r := b.Int[0][:n], b.Int[1][:n]
 	for i := range n {
-		if b.Start+int64(i) < p.pregapEnd {
-			binary.LittleEndian.PutUint32(out[4*i:], 0)
-			continue
-		}
-		binary.LittleEndian.PutUint16(out[4*i:], uint16(int16(l[i])))
-		binary.LittleEndian.PutUint16(out[4*i+2:], uint16(int16(r[i])))
+		binary.LittleEndian.PutUint32(out[4*i:], uint32(uint16(int16(l[i])))|uint32(uint16(int16(r[i])))<<16)
 	}
-	return out
+	return out, nil
 }
 
 // ddpDelivery writes a ddp delivery: DDP/ with the DDP 2.00 fileset of
@@ -98,7 +113,11 @@ func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
 }
 
 func (d *ddpDelivery) Write(b *Block) error {
-	_, err := d.w.Write(d.pk.pack(b))
+	p, err := d.pk.pack(b)
+	if err != nil {
+		return err
+	}
+	_, err = d.w.Write(p)
 	return err
 }
 

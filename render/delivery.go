@@ -6,6 +6,7 @@ import (
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/dsp"
+	"github.com/lathe-audio/lathe/loudness"
 )
 
 // Stream describes the finished audio a DeliveryWriter receives: the
@@ -23,9 +24,13 @@ type Stream struct {
 	// Cuts holds each track's file in stream frames, per the delivery's
 	// gap mode (album.Layout.Cuts); the album file of a cue delivery is
 	// Layout.Album().
-	Cuts     []FrameSpan
-	Gains    []float64 // dB applied to each track
-	Analysis *Analysis // the unity-gain analysis the gains came from
+	Cuts  []FrameSpan
+	Gains []float64 // dB applied to each track
+	// Analysis is the unity-gain analysis the gains came from. It is nil
+	// when the build did not analyze the program, because no delivery's
+	// gains depended on it; a kind whose writer needs it says so with
+	// NeedAnalysis.
+	Analysis *Analysis
 }
 
 // FrameSpan is a range of stream frames, [Start, End).
@@ -64,6 +69,7 @@ type NewWriterFunc func(s *Stream) (DeliveryWriter, error)
 var (
 	registryMu sync.RWMutex
 	registry   = map[album.Kind]NewWriterFunc{}
+	analyzed   = map[album.Kind]bool{}
 )
 
 // Register makes f the writer of deliveries of kind k. Packages that
@@ -79,6 +85,23 @@ func Implemented(k album.Kind) bool {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
 	return registry[k] != nil
+}
+
+// NeedAnalysis makes Build analyze the program (Analyze) before it
+// renders a delivery of kind k, even when the delivery's gains do not
+// depend on the analysis, so that its writer gets Stream.Analysis: for
+// what a writer needs before the audio, such as ReplayGain tags. Packages
+// call it from an init function, beside Register.
+func NeedAnalysis(k album.Kind) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	analyzed[k] = true
+}
+
+func kindNeedsAnalysis(k album.Kind) bool {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return analyzed[k]
 }
 
 func writerFor(k album.Kind) NewWriterFunc {
@@ -98,6 +121,12 @@ type TrackReport struct {
 	// Clipping in quantization, with the first clipped frame of the stream.
 	Clips     int64
 	FirstClip int64
+	// Output is the track's file as written, measured at the delivery's
+	// rate (accurate true peak): the track's cut of the delivery's gap
+	// mode (Stream.Cuts), after limiting, dither and quantization, exactly
+	// the samples a reader of the file gets. Positions count from the
+	// cut's first frame.
+	Output *loudness.Measurement
 }
 
 // DeliveryReport is the outcome of one delivery.
@@ -113,11 +142,16 @@ type DeliveryReport struct {
 	Dither         dsp.Dither
 	DitherFallback bool
 	Tracks         []TrackReport
+	// Passes is how many times the delivery was rendered: 2 when the
+	// limiter had to treat tracks that its first rendering measured over
+	// the ceiling (docs/decisions.md, "Render").
+	Passes int
 }
 
 // chain is one delivery's consumer of the program: resample to the
-// delivery rate, limit where the plan asks, dither and quantize, and hand
-// the blocks to the writer.
+// delivery rate, limit where the plan asks, write inserted silence as
+// digital zeros, dither and quantize, hand the blocks to the writer and
+// meter what was written.
 type chain struct {
 	s      *Stream
 	w      DeliveryWriter
@@ -134,13 +168,27 @@ type chain struct {
 	lbuf  []uint8
 	touch []uint8 // all classTouched, for resampled blocks
 
+	// silence stage
+	zero  []FrameSpan // frames written as digital silence, in order
+	zi    int         // first zero span not yet passed
+	zbuf  []float64   // zeros
+	zcls  []uint8     // classSilence
+	zview [2][]float64
+
 	// quantizer stage
 	q      *dsp.Quantizer
 	ep     int64 // next stream frame to emit
 	starts []int64
 	track  int // current track, 0 before track 1's cut
-	ibuf   [][]int32
+	ibuf   [2][]int32
+	iview  [2][]int32
+	qin    [2][]float64
+	qv     [2][]float64
+	qout   [2][]int32
+	xview  [2][]float64
 	blk    Block
+
+	meter *outMeter
 }
 
 // limitSeg is a track segment the limiter treats.
@@ -186,12 +234,23 @@ func (c *chain) finish() error {
 	if c.q != nil {
 		c.endTrack()
 	}
+	if c.rs != nil {
+		c.rs.Close()
+		c.rs = nil
+	}
 	files, err := c.w.Close()
 	c.w = nil
 	if err != nil {
+		c.meter.abort()
 		return c.errorf("%w", err)
 	}
 	c.report.Files = files
+	if err := c.meter.finish(); err != nil {
+		return c.errorf("%w", err)
+	}
+	for k := range c.report.Tracks {
+		c.report.Tracks[k].Output = c.meter.cuts.out[k]
+	}
 	return nil
 }
 
@@ -204,6 +263,7 @@ func (c *chain) abort() {
 		c.w.Abort()
 		c.w = nil
 	}
+	c.meter.abort()
 }
 
 func (c *chain) errorf(format string, args ...any) error {
@@ -225,7 +285,7 @@ func (c *chain) limit(x [][]float64, cls []uint8) error {
 			if sg != nil {
 				k = min(k, sg.start-pos)
 			}
-			if err := c.emit(sub(x, i, i+k), cls[i:i+k]); err != nil {
+			if err := c.emit(sub(&c.xview, x, i, i+k), cls[i:i+k]); err != nil {
 				return err
 			}
 			i += k
@@ -240,7 +300,7 @@ func (c *chain) limit(x [][]float64, cls []uint8) error {
 		}
 		k := min(n-i, sg.end-pos)
 		c.fifo = append(c.fifo, cls[i:i+k]...)
-		out, err := c.lim.Process(sub(x, i, i+k))
+		out, err := c.lim.Process(sub(&c.xview, x, i, i+k))
 		if err != nil {
 			return c.errorf("%w", err)
 		}
@@ -287,8 +347,9 @@ func (c *chain) emitLimited(out [][]float64) error {
 	return c.emit(out, c.lbuf)
 }
 
-// emit quantizes frames (splitting them at the tracks' cut starts, where
-// the dither is reseeded) and writes them.
+// emit splits frames at the tracks' cut starts (where the dither is
+// reseeded) and at the edges of the silence spans, writes the frames in a
+// silence span as digital zeros, and quantizes and writes the rest.
 func (c *chain) emit(x [][]float64, cls []uint8) error {
 	n := int64(len(x[0]))
 	for i := int64(0); i < n; {
@@ -308,13 +369,41 @@ func (c *chain) emit(x [][]float64, cls []uint8) error {
 				k = min(k, next-pos)
 			}
 		}
-		if err := c.put(sub(x, i, i+k), cls[i:i+k]); err != nil {
+		for c.zi < len(c.zero) && c.zero[c.zi].End <= pos {
+			c.zi++
+		}
+		silent := false
+		if c.zi < len(c.zero) {
+			z := c.zero[c.zi]
+			if pos >= z.Start {
+				silent, k = true, min(k, z.End-pos)
+			} else {
+				k = min(k, z.Start-pos)
+			}
+		}
+		var err error
+		if silent {
+			err = c.put(c.zeros(int(k)), c.zcls[:k])
+		} else {
+			err = c.put(sub(&c.qin, x, i, i+k), cls[i:i+k])
+		}
+		if err != nil {
 			return err
 		}
 		c.ep += k
 		i += k
 	}
 	return nil
+}
+
+// zeros returns n frames of digital silence, with c.zcls as long.
+func (c *chain) zeros(n int) [][]float64 {
+	if len(c.zbuf) < n {
+		c.zbuf = make([]float64, n)
+		c.zcls = make([]uint8, n) // classSilence
+	}
+	c.zview = [2][]float64{c.zbuf[:n], c.zbuf[:n]}
+	return c.zview[:]
 }
 
 // endTrack files the clipping statistics of the current track.
@@ -330,15 +419,15 @@ func (c *chain) endTrack() {
 	c.q.ResetClips()
 }
 
-// put quantizes x (within one track) and writes it.
+// put quantizes x (within one track) and writes and meters it.
 func (c *chain) put(x [][]float64, cls []uint8) error {
 	n := len(x[0])
 	c.blk.Start, c.blk.Float, c.blk.Int = c.ep, x, nil
 	if c.q != nil {
-		for len(c.ibuf[0]) < n {
-			c.ibuf = [][]int32{make([]int32, 2*n), make([]int32, 2*n)}
+		if len(c.ibuf[0]) < n {
+			c.ibuf = [2][]int32{make([]int32, 2*n), make([]int32, 2*n)}
 		}
-		out := [][]int32{c.ibuf[0][:n], c.ibuf[1][:n]}
+		c.iview = [2][]int32{c.ibuf[0][:n], c.ibuf[1][:n]}
 		bits := uint8(c.s.Bits)
 		for i := 0; i < n; {
 			untouched := cls[i] != classTouched && cls[i] <= bits
@@ -346,29 +435,32 @@ func (c *chain) put(x [][]float64, cls []uint8) error {
 			for j < n && (cls[j] != classTouched && cls[j] <= bits) == untouched {
 				j++
 			}
-			in, o := sub(x, int64(i), int64(j)), [][]int32{out[0][i:j], out[1][i:j]}
+			in := sub(&c.qv, x, int64(i), int64(j))
+			c.qout = [2][]int32{c.iview[0][i:j], c.iview[1][i:j]}
 			var err error
 			if untouched {
-				err = c.q.QuantizeUntouched(in, o)
+				err = c.q.QuantizeUntouched(in, c.qout[:])
 			} else {
-				err = c.q.Quantize(in, o)
+				err = c.q.Quantize(in, c.qout[:])
 			}
 			if err != nil {
 				return c.errorf("frame %d: %w", c.ep+int64(i), err)
 			}
 			i = j
 		}
-		c.blk.Int = out
+		c.blk.Int = c.iview[:]
 	}
 	if err := c.w.Write(&c.blk); err != nil {
 		return c.errorf("%w", err)
 	}
+	c.meter.add(&c.blk)
 	return nil
 }
 
-// sub returns frames [i, j) of x.
-func sub(x [][]float64, i, j int64) [][]float64 {
-	return [][]float64{x[0][i:j], x[1][i:j]}
+// sub returns frames [i, j) of x, through the view v.
+func sub(v *[2][]float64, x [][]float64, i, j int64) [][]float64 {
+	v[0], v[1] = x[0][i:j], x[1][i:j]
+	return v[:]
 }
 
 // cutStarts returns the stream frames where each track's file starts.

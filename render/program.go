@@ -69,7 +69,9 @@ type program struct {
 	first   int   // first track not finished
 	pos     int64 // next program frame
 	end     int64 // the lead-out, in frames
-	scratch [][]float64
+	filled  int64 // end of the audio added to the current block so far
+	scratch [2][]float64
+	view    [2][]float64
 }
 
 func newProgram(l *album.Layout, tracks []trackParams) *program {
@@ -89,14 +91,11 @@ func (p *program) read(data [][]float64, cls []uint8) (int, error) {
 	if n <= 0 {
 		return 0, nil
 	}
-	if len(p.scratch) == 0 || len(p.scratch[0]) < n {
-		p.scratch = [][]float64{make([]float64, n), make([]float64, n)}
-	}
-	for c := range data {
-		clear(data[c][:n])
-	}
-	clear(cls[:n])
 	lo, hi := p.pos, p.pos+int64(n)
+	// Tracks are added in order; audio lies only in [lo, p.filled) before
+	// each, so a track that starts at or after it is decoded straight into
+	// the block, and only a crossfade's overlap is mixed.
+	p.filled = lo
 	for k := p.first; k < len(p.tracks) && p.tracks[k].layout.Start < hi; k++ {
 		if p.done[k] {
 			continue
@@ -105,6 +104,11 @@ func (p *program) read(data [][]float64, cls []uint8) (int, error) {
 			return 0, err
 		}
 	}
+	// Whatever no track covered is inserted silence.
+	for c := range data {
+		clear(data[c][p.filled-lo : n])
+	}
+	clear(cls[p.filled-lo : n])
 	for p.first < len(p.tracks) && p.done[p.first] {
 		p.first++
 	}
@@ -127,8 +131,24 @@ func (p *program) addTrack(k int, data [][]float64, cls []uint8, lo, hi int64) e
 		}
 		p.streams[k] = s
 	}
-	m := int(b - a)
-	s := [][]float64{p.scratch[0][:m], p.scratch[1][:m]}
+	m, off := int(b-a), int(a-lo)
+	// Silence up to the track's audio, then the audio: straight into the
+	// block, or into scratch space to be mixed over an earlier track's.
+	mix := a < p.filled
+	for c := range data {
+		clear(data[c][p.filled-lo : max(p.filled, a)-lo])
+	}
+	clear(cls[p.filled-lo : max(p.filled, a)-lo])
+	var s [][]float64
+	if mix {
+		if len(p.scratch[0]) < m {
+			p.scratch = [2][]float64{make([]float64, m), make([]float64, m)}
+		}
+		p.view = [2][]float64{p.scratch[0][:m], p.scratch[1][:m]}
+	} else {
+		p.view = [2][]float64{data[0][off : off+m], data[1][off : off+m]}
+	}
+	s = p.view[:]
 	if err := p.streams[k].next(s); err != nil {
 		return err
 	}
@@ -151,32 +171,35 @@ func (p *program) addTrack(k int, data [][]float64, cls []uint8, lo, hi int64) e
 			dsp.FadeOut(s, next.xfade, a-(tl.End()-xout), xout)
 		}
 	}
-	off := int(a - lo)
-	for c := range data {
-		d := data[c][off : off+m]
-		for i, v := range s[c] {
-			d[i] += v
+	if mix {
+		for c := range data {
+			d := data[c][off : off+m]
+			for i, v := range s[c] {
+				d[i] += v
+			}
+		}
+		// Past the earlier audio, the block was not cleared yet.
+		if e := int(p.filled - lo); e < off+m {
+			for c := range data {
+				copy(data[c][e:off+m], s[c][e-off:])
+			}
 		}
 	}
-	// Untouched: an integer source at the program rate, at unity gain,
-	// outside every fade and crossfade.
-	u0, u1 := int64(0), int64(0)
+	// Classes: untouched copies of an integer source at the program rate,
+	// at unity gain, outside every fade and crossfade; touched audio
+	// elsewhere and where two tracks overlap.
+	u0, u1 := b, b
 	if tp.bits > 0 && tp.gain == 1 {
-		u0 = tl.Start + max(tl.FadeIn, xin)
-		u1 = tl.End() - max(tl.FadeOut, xout)
+		u0 = min(max(a, tl.Start+max(tl.FadeIn, xin)), b)
+		u1 = max(min(b, tl.End()-max(tl.FadeOut, xout)), u0)
 	}
-	c := cls[off : off+m]
-	for i := range c {
-		f := a + int64(i)
-		switch {
-		case c[i] != classSilence: // a second track: a crossfade overlap
-			c[i] = classTouched
-		case f >= u0 && f < u1:
-			c[i] = uint8(tp.bits)
-		default:
-			c[i] = classTouched
-		}
+	if mix {
+		u0 = max(u0, min(p.filled, u1))
 	}
+	fill(cls[a-lo:u0-lo], classTouched)
+	fill(cls[u0-lo:u1-lo], uint8(tp.bits))
+	fill(cls[u1-lo:b-lo], classTouched)
+	p.filled = max(p.filled, b)
 	if b == tl.End() {
 		p.done[k] = true
 		err := p.streams[k].close()
@@ -186,6 +209,12 @@ func (p *program) addTrack(k int, data [][]float64, cls []uint8, lo, hi int64) e
 		}
 	}
 	return nil
+}
+
+func fill(x []uint8, v uint8) {
+	for i := range x {
+		x[i] = v
+	}
 }
 
 // close releases the sources still open (after an error).

@@ -1,0 +1,194 @@
+package render
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lathe-audio/lathe/loudness"
+)
+
+// segmentMeter meters consecutive, non-overlapping spans of a stream, one
+// meter each; frames between spans are skipped.
+type segmentMeter struct {
+	spans []FrameSpan
+	cfg   loudness.Config
+	out   []*loudness.Measurement
+	k     int // current span
+	m     *loudness.Meter
+	view  [2][]float64
+}
+
+func newSegmentMeter(spans []FrameSpan, cfg loudness.Config) *segmentMeter {
+	return &segmentMeter{spans: spans, cfg: cfg, out: make([]*loudness.Measurement, len(spans))}
+}
+
+// feed meters the frames x, which start at stream frame lo.
+func (s *segmentMeter) feed(lo int64, x [][]float64) error {
+	hi := lo + int64(len(x[0]))
+	for s.k < len(s.spans) {
+		a, e := s.spans[s.k].Start, s.spans[s.k].End
+		p, q := max(lo, a), min(hi, e)
+		if p >= hi {
+			return nil
+		}
+		if s.m == nil {
+			m, err := loudness.NewMeter(s.cfg)
+			if err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			s.m = m
+		}
+		if p < q {
+			s.view = [2][]float64{x[0][p-lo : q-lo], x[1][p-lo : q-lo]}
+			if err := s.m.Write(s.view[:]); err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+		}
+		if q < e {
+			return nil
+		}
+		s.out[s.k] = s.m.Measure()
+		s.m = nil
+		s.k++
+	}
+	return nil
+}
+
+// write meters a block of the program (a consumer of stream).
+func (s *segmentMeter) write(b *block) error { return s.feed(b.start, b.data) }
+
+func (s *segmentMeter) finish() error {
+	if s.k != len(s.spans) {
+		return fmt.Errorf("render: the stream ended in segment %d of %d", s.k+1, len(s.spans))
+	}
+	return nil
+}
+
+func (s *segmentMeter) abort() {}
+
+// Output metering hands blocks of meterBlockFrames frames to the meter's
+// goroutine, through meterBlocks reused buffers.
+const (
+	meterBlockFrames = 16384
+	meterBlocks      = 4
+)
+
+// outMeter measures what a delivery writes, track by track, on a
+// goroutine of its own, so that metering runs beside the rest of the
+// chain. It sees the samples exactly as a reader of the written files
+// does: integers scaled to ±1.0, or float samples rounded to float32.
+type outMeter struct {
+	cuts *segmentMeter // the tracks' files (Stream.Cuts)
+	// segs measures the tracks' append cuts, the segments the limiter
+	// treats, when they are not the files' cuts; otherwise it is cuts.
+	segs  *segmentMeter
+	scale float64 // of integer samples
+	cur   *meterBlock
+	work  chan *meterBlock
+	free  chan *meterBlock
+	done  chan error
+	ended bool
+}
+
+type meterBlock struct {
+	start int64
+	n     int
+	x     [2][]float64
+}
+
+func newOutMeter(s *Stream, segs []FrameSpan) *outMeter {
+	cfg := loudness.Config{Rate: s.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}
+	m := &outMeter{
+		cuts:  newSegmentMeter(s.Cuts, cfg),
+		scale: math.Ldexp(1, 1-s.Bits),
+		work:  make(chan *meterBlock, meterBlocks),
+		free:  make(chan *meterBlock, meterBlocks),
+		done:  make(chan error, 1),
+	}
+	m.segs = m.cuts
+	if segs != nil {
+		m.segs = newSegmentMeter(segs, cfg)
+	}
+	for range meterBlocks {
+		m.free <- &meterBlock{x: [2][]float64{make([]float64, meterBlockFrames), make([]float64, meterBlockFrames)}}
+	}
+	go m.run()
+	return m
+}
+
+func (m *outMeter) run() {
+	var err error
+	for b := range m.work {
+		if err == nil {
+			x := [][]float64{b.x[0][:b.n], b.x[1][:b.n]}
+			err = m.cuts.feed(b.start, x)
+			if err == nil && m.segs != m.cuts {
+				err = m.segs.feed(b.start, x)
+			}
+		}
+		m.free <- b
+	}
+	if err == nil {
+		err = m.cuts.finish()
+	}
+	if err == nil {
+		err = m.segs.finish()
+	}
+	m.done <- err
+}
+
+// add meters the frames of b as written: b.Int when the stream is
+// quantized, b.Float rounded to float32 otherwise.
+func (m *outMeter) add(b *Block) {
+	n := b.Frames()
+	for off := 0; off < n; {
+		if m.cur == nil {
+			m.cur = <-m.free
+			m.cur.start, m.cur.n = b.Start+int64(off), 0
+		}
+		k := min(n-off, meterBlockFrames-m.cur.n)
+		for c := range 2 {
+			dst := m.cur.x[c][m.cur.n : m.cur.n+k]
+			if b.Int != nil {
+				for i, v := range b.Int[c][off : off+k] {
+					dst[i] = float64(v) * m.scale
+				}
+			} else {
+				for i, v := range b.Float[c][off : off+k] {
+					dst[i] = float64(float32(v))
+				}
+			}
+		}
+		m.cur.n += k
+		off += k
+		if m.cur.n == meterBlockFrames {
+			m.work <- m.cur
+			m.cur = nil
+		}
+	}
+}
+
+// finish meters what is left and waits for the results.
+func (m *outMeter) finish() error {
+	if m.ended {
+		return nil
+	}
+	if m.cur != nil && m.cur.n > 0 {
+		m.work <- m.cur
+	}
+	m.cur = nil
+	m.ended = true
+	close(m.work)
+	return <-m.done
+}
+
+// abort stops the meter's goroutine.
+func (m *outMeter) abort() {
+	if m == nil || m.ended {
+		return
+	}
+	m.cur = nil
+	m.ended = true
+	close(m.work)
+	<-m.done
+}
