@@ -15,7 +15,10 @@
 // with github.com/go-flac/flacvorbis and github.com/go-flac/flacpicture and
 // written into the file's header in the same pass as the audio: libFLAC
 // reserves their exact size as padding, and Close overwrites it once the
-// audio is done. No seek table or other padding is written.
+// audio is done. No seek table is written, and a PADDING block only when
+// Config.Padding asks for one. RewriteTags replaces the tags of a finished
+// file in place, within the space its tag and padding blocks take, so
+// that tags known only after the audio (ReplayGain) never move it.
 //
 // Not supported: more than 8 channels, bit depths other than 16 and 24,
 // Ogg FLAC, CUESHEET and APPLICATION blocks.

@@ -57,6 +57,12 @@ type Config struct {
 	// VORBIS_COMMENT block with no comments.
 	Tags  []metadata.Field
 	Cover *metadata.Picture
+
+	// Padding, when not 0, is the length of a PADDING block written last
+	// in the header, after the tags: room that RewriteTags (or any tag
+	// editor, as metaflac does) uses to change the tags later without
+	// moving the audio. The flac command reserves 8192 bytes.
+	Padding int
 }
 
 // An Encoder writes one FLAC stream to an io.WriteSeeker, starting at its
@@ -174,6 +180,8 @@ func (cfg *Config) check() error {
 		return fmt.Errorf("%scompression %d, want 0 to 8", prefix, cfg.Compression)
 	case cfg.TotalFrames < 0 || cfg.TotalFrames >= 1<<36:
 		return fmt.Errorf("%stotal frames %d, want 0 to 2^36-1", prefix, cfg.TotalFrames)
+	case cfg.Padding < 0 || cfg.Padding >= 1<<24:
+		return fmt.Errorf("%spadding of %d bytes, want 0 to 2^24-1", prefix, cfg.Padding)
 	}
 	return nil
 }
@@ -231,22 +239,27 @@ func (e *Encoder) init() error {
 	return nil
 }
 
-// buildTags marshals the VORBIS_COMMENT and PICTURE blocks and sizes the
-// PADDING block that reserves their place. libFLAC always writes its own
-// VORBIS_COMMENT (vendor string, no comments) before the blocks it is
-// given, so the reserved area is that block plus the padding.
+// buildTags marshals the VORBIS_COMMENT, PICTURE and PADDING blocks and
+// sizes the PADDING block that reserves their place. libFLAC always
+// writes its own VORBIS_COMMENT (vendor string, no comments) before the
+// blocks it is given, so the reserved area is that block plus the padding.
 func (e *Encoder) buildTags() error {
-	if len(e.cfg.Tags) == 0 && e.cfg.Cover == nil {
+	if len(e.cfg.Tags) == 0 && e.cfg.Cover == nil && e.cfg.Padding == 0 {
 		return nil
 	}
-	blocks, err := marshalBlocks(Vendor, e.cfg.Tags, e.cfg.Cover)
+	padding := e.cfg.Padding
+	if padding == 0 {
+		padding = -1 // no PADDING block
+	}
+	blocks, err := marshalBlocks(Vendor, e.cfg.Tags, e.cfg.Cover, padding)
 	if err != nil {
 		return e.errorf("%w", err)
 	}
 	room := len(blocks) - vendorBlockLen() - 4 // minus libFLAC's block and the padding header
 	if room < 0 {
 		// Cannot happen: our VORBIS_COMMENT is libFLAC's plus at least one
-		// comment or followed by a picture, each longer than 4 bytes.
+		// comment or followed by a picture or padding, each at least 4
+		// bytes long.
 		return e.errorf("tag blocks of %d bytes are too small to reserve", len(blocks))
 	}
 	if room >= 1<<24 {

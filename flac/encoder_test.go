@@ -77,6 +77,8 @@ func TestConfigErrors(t *testing.T) {
 		{func(c *flac.Config) { c.Channels = 9 }, "9 channels"},
 		{func(c *flac.Config) { c.Bits = 20 }, "20-bit samples, want 16 or 24"},
 		{func(c *flac.Config) { c.Compression = 9 }, "compression 9"},
+		{func(c *flac.Config) { c.Padding = -1 }, "padding of -1 bytes"},
+		{func(c *flac.Config) { c.Padding = 1 << 24 }, "padding of 16777216 bytes"},
 		{func(c *flac.Config) { c.Tags = []metadata.Field{{Name: "TI=TLE", Value: "x"}} }, `tag "TI=TLE"`},
 		{func(c *flac.Config) { c.Tags = []metadata.Field{{Name: "TITLE", Value: "\xff"}} }, "tag TITLE: value is not valid UTF-8"},
 		{func(c *flac.Config) {

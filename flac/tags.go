@@ -12,9 +12,10 @@ import (
 )
 
 // marshalBlocks returns the VORBIS_COMMENT block holding vendor and tags,
-// followed by a front-cover PICTURE block when cover is not nil, the last
-// of them flagged as the last metadata block of the stream.
-func marshalBlocks(vendor string, tags []metadata.Field, cover *metadata.Picture) ([]byte, error) {
+// followed by a front-cover PICTURE block when cover is not nil and by a
+// PADDING block of padding bytes when padding is not negative, the last of them
+// flagged as the last metadata block of the stream.
+func marshalBlocks(vendor string, tags []metadata.Field, cover *metadata.Picture, padding int) ([]byte, error) {
 	vc := flacvorbis.New()
 	vc.Vendor = vendor
 	for _, f := range tags {
@@ -40,6 +41,9 @@ func marshalBlocks(vendor string, tags []metadata.Field, cover *metadata.Picture
 			ImageData:         cover.Data,
 		}
 		blocks = append(blocks, pic.Marshal())
+	}
+	if padding >= 0 {
+		blocks = append(blocks, goflac.MetaDataBlock{Type: goflac.Padding, Data: make([]byte, padding)})
 	}
 	var out []byte
 	for i, b := range blocks {

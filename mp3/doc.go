@@ -22,6 +22,9 @@
 // the MPEG stream, all text in UTF-8, with an APIC front cover. The frames
 // are made by github.com/bogem/id3v2; this package lays them out in the
 // order given, as that library's own tag writer orders frames by Go map
-// iteration, which would make files differ from run to run. No ID3v1 tag
+// iteration, which would make files differ from run to run. Config.Padding
+// reserves zero bytes at the end of the tag, and RewriteTag replaces the
+// tag of a finished file in place within its size, so that tags known only
+// after the audio (ReplayGain) never move the MPEG stream. No ID3v1 tag
 // is written.
 package mp3

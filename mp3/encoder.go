@@ -90,6 +90,12 @@ type Config struct {
 	// the file has no ID3v2 tag.
 	Tags  []metadata.Frame
 	Cover *metadata.Picture
+
+	// Padding is the number of zero bytes after the frames in the ID3v2
+	// tag (ID3v2.4 §3.3), room that RewriteTag (or any tag editor) uses to
+	// change the tags later without moving the MPEG stream. It is ignored
+	// when there are no tags and no cover.
+	Padding int
 }
 
 // An Encoder writes one MP3 file to an io.WriteSeeker, starting at its
@@ -141,7 +147,7 @@ func NewEncoder(w io.WriteSeeker, cfg Config) (*Encoder, error) {
 		return nil, err
 	}
 	e := &Encoder{cfg: cfg, w: w, shift: uint(32 - cfg.Bits)}
-	tag, err := marshalTag(cfg.Tags, cfg.Cover)
+	tag, err := marshalTag(cfg.Tags, cfg.Cover, cfg.Padding)
 	if err != nil {
 		return nil, e.errorf("%w", err)
 	}
@@ -179,6 +185,8 @@ func (cfg *Config) check() error {
 		return fmt.Errorf("%sVBR quality %d, want 0 to 9", prefix, *cfg.Quality)
 	case cfg.TotalFrames < 0:
 		return fmt.Errorf("%stotal frames %d", prefix, cfg.TotalFrames)
+	case cfg.Padding < 0 || cfg.Padding > maxTagSize:
+		return fmt.Errorf("%sID3v2 padding of %d bytes, want 0 to %d", prefix, cfg.Padding, maxTagSize)
 	}
 	if cfg.Quality == nil && cfg.Bitrate != 0 {
 		ok := false

@@ -130,6 +130,7 @@ func TestConfigErrors(t *testing.T) {
 		{func(c *mp3.Config) { c.Bitrate = 300 }, "bitrate 300 kb/s"},
 		{func(c *mp3.Config) { c.Quality = quality(10) }, "VBR quality 10"},
 		{func(c *mp3.Config) { c.Bitrate, c.Quality = 320, quality(0) }, "both a bitrate"},
+		{func(c *mp3.Config) { c.Padding = -1 }, "ID3v2 padding of -1 bytes"},
 		{func(c *mp3.Config) { c.Tags = []metadata.Frame{{ID: "TIT", Text: "x"}} }, `frame ID "TIT"`},
 		{func(c *mp3.Config) { c.Tags = []metadata.Frame{{ID: "TIT2", Text: "a\x00b"}} }, "frame TIT2: text holds a NUL"},
 		{func(c *mp3.Config) { c.Tags = []metadata.Frame{{ID: "TIT2", Text: "\xc3"}} }, "not valid UTF-8"},

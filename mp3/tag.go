@@ -3,6 +3,7 @@ package mp3
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -16,11 +17,12 @@ import (
 const maxTagSize = 1<<28 - 1
 
 // marshalTag returns the ID3v2.4 tag holding frames, in order, and an
-// APIC front cover; nil when there are none. Each frame is encoded by
-// id3v2 as a one-frame tag whose 10-byte tag header is dropped; the tag
-// header is written here, with no extended header, flags or padding
-// (ID3v2.4 structure §3.1).
-func marshalTag(frames []metadata.Frame, cover *metadata.Picture) ([]byte, error) {
+// APIC front cover, followed by padding zero bytes; nil when there are no
+// frames and no cover. Each frame is encoded by id3v2 as a one-frame tag
+// whose 10-byte tag header is dropped; the tag header is written here,
+// with no extended header or flags (ID3v2.4 structure §3.1); the padding
+// is part of the tag's size (§3.3).
+func marshalTag(frames []metadata.Frame, cover *metadata.Picture, padding int) ([]byte, error) {
 	if len(frames) == 0 && cover == nil {
 		return nil, nil
 	}
@@ -46,13 +48,72 @@ func marshalTag(frames []metadata.Frame, cover *metadata.Picture) ([]byte, error
 			return nil, err
 		}
 	}
-	if len(body) > maxTagSize {
-		return nil, fmt.Errorf("ID3v2 tag of %d bytes, more than the format's %d", len(body), maxTagSize)
+	n := len(body) + padding
+	if n > maxTagSize {
+		return nil, fmt.Errorf("ID3v2 tag of %d bytes, more than the format's %d", n, maxTagSize)
 	}
-	n := len(body)
-	tag := []byte{'I', 'D', '3', 4, 0, 0, // version 2.4.0, no flags
-		byte(n >> 21 & 0x7F), byte(n >> 14 & 0x7F), byte(n >> 7 & 0x7F), byte(n & 0x7F)}
-	return append(tag, body...), nil
+	tag := make([]byte, 0, tagHeaderLen+n)
+	tag = append(tag, 'I', 'D', '3', 4, 0, 0, // version 2.4.0, no flags
+		byte(n>>21&0x7F), byte(n>>14&0x7F), byte(n>>7&0x7F), byte(n&0x7F))
+	tag = append(tag, body...)
+	return append(tag, make([]byte, padding)...), nil
+}
+
+// tagHeaderLen is the size of the ID3v2 tag header.
+const tagHeaderLen = 10
+
+// RewriteTag replaces the ID3v2.4 tag at the start of f, as NewEncoder
+// wrote it, in place and with the same size: the new frames and cover
+// are followed by as much padding as the old tag's size leaves, so the
+// MPEG stream does not move. It fails, writing nothing, when they do not
+// fit, which a Config.Padding at least as large as their growth
+// prevents. name is used in messages.
+func RewriteTag(f io.ReadWriteSeeker, name string, frames []metadata.Frame, cover *metadata.Picture) error {
+	errorf := func(format string, args ...any) error {
+		return fmt.Errorf("mp3: "+name+": rewrite ID3v2 tag: "+format, args...)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return errorf("%w", err)
+	}
+	var h [tagHeaderLen]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		return errorf("read the tag header: %w", err)
+	}
+	if string(h[:3]) != "ID3" || h[3] != 4 || h[4] != 0 {
+		return errorf("the file does not start with an ID3v2.4 tag")
+	}
+	if h[5] != 0 {
+		return errorf("tag flags %#02x; only tags without flags are rewritten", h[5])
+	}
+	size := 0
+	for _, b := range h[6:] {
+		if b&0x80 != 0 {
+			return errorf("tag size % x is not a synchsafe integer", h[6:])
+		}
+		size = size<<7 | int(b)
+	}
+	body, err := marshalTag(frames, cover, 0)
+	if err != nil {
+		return errorf("%w", err)
+	}
+	if len(body) == 0 {
+		return errorf("no frames and no cover; an ID3v2 tag holds at least one frame")
+	}
+	pad := size - (len(body) - tagHeaderLen)
+	if pad < 0 {
+		return errorf("the new frames take %d bytes, the tag has %d", len(body)-tagHeaderLen, size)
+	}
+	tag, err := marshalTag(frames, cover, pad)
+	if err != nil {
+		return errorf("%w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return errorf("%w", err)
+	}
+	if _, err := f.Write(tag); err != nil {
+		return errorf("%w", err)
+	}
+	return nil
 }
 
 // framerOf checks f and returns it as an id3v2 frame in UTF-8.
