@@ -144,6 +144,12 @@ files = "album"
 // determinismProject: mixed rates (a 48 kHz program), fades, a crossfade,
 // a gain, and deliveries that resample, dither and write float.
 func determinismProject(t testing.TB) *testProject {
+	return determinismProjectWith(t, "match = \"album\"\ntarget = -18.0\n")
+}
+
+// determinismProjectWith is determinismProject with the given [loudness]
+// settings.
+func determinismProjectWith(t testing.TB, loud string) *testProject {
 	dir := t.TempDir()
 	writeSource(t, dir, "a.wav", 48000, 24, pcmtest.Music(11, 48000, 2, 6*48000))
 	writeSource(t, dir, "b.wav", 44100, 16, pcmtest.Music(12, 44100, 2, 7*44100))
@@ -152,9 +158,7 @@ func determinismProject(t testing.TB) *testProject {
 title = "Det"
 artist = "A"
 [loudness]
-match = "album"
-target = -18.0
-[dither]
+`+loud+`[dither]
 type = "shaped"
 [[track]]
 file = "a.wav"
@@ -189,17 +193,33 @@ bwf = true
 }
 
 // TestDeterministic: block sizes 787 and 81761 and GOMAXPROCS 1 and 2 give
-// byte-identical deliveries.
+// byte-identical deliveries, from an analyzed build and from a one-pass
+// build whose deliveries meter themselves and limit track 3 in a second
+// pass.
 func TestDeterministic(t *testing.T) {
-	p := determinismProject(t)
+	testDeterministic(t, determinismProject(t), 1)
+	testDeterministic(t, determinismProjectWith(t, "match = \"off\"\nmax_true_peak = -4.0\n"), 2)
+}
+
+// testDeterministic builds p twice and compares; passes is how many
+// times every delivery must have been rendered (2: no analysis).
+func testDeterministic(t *testing.T, p *testProject, passes int) {
 	var trees []map[string][]byte
 	for i, c := range []struct{ procs, size int }{{1, 787}, {2, 81761}} {
 		old := runtime.GOMAXPROCS(c.procs)
-		_, out := build(t, p, func(o *BuildOptions) {
+		rep, out := build(t, p, func(o *BuildOptions) {
 			o.BlockSize = c.size
 			o.Dest = filepath.Join(p.dir, "out", string(rune('a'+i)))
 		})
 		runtime.GOMAXPROCS(old)
+		if rep.Analysis == nil != (passes == 2) {
+			t.Errorf("analysis %v, want it with %d passes", rep.Analysis != nil, passes)
+		}
+		for _, d := range rep.Deliveries {
+			if d.Passes != passes {
+				t.Errorf("%s: %d passes, want %d", d.Name, d.Passes, passes)
+			}
+		}
 		tree := map[string][]byte{}
 		filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {

@@ -31,6 +31,12 @@ type Stream struct {
 	// gains depended on it; a kind whose writer needs it says so with
 	// NeedAnalysis.
 	Analysis *Analysis
+	// Output is set when Close is called: each track's cut (Cuts) of the
+	// stream as the writer received it, measured with accurate true peak:
+	// Block.Int scaled to ±1.0 (the samples of a 16 or 24-bit file), or
+	// Block.Float rounded to float32 for a 32-bit stream. Positions count
+	// from the cut's first frame.
+	Output []*loudness.Measurement
 }
 
 // FrameSpan is a range of stream frames, [Start, End).
@@ -215,7 +221,17 @@ func (c *chain) touched(n int) []uint8 {
 	return c.touch[:n]
 }
 
+// finish drains the chain and closes the writer; on failure it releases
+// what the chain holds, as abort does.
 func (c *chain) finish() error {
+	err := c.drain()
+	if err != nil {
+		c.abort()
+	}
+	return err
+}
+
+func (c *chain) drain() error {
 	if c.rs != nil {
 		out, err := c.rs.Flush()
 		if err != nil {
@@ -238,18 +254,18 @@ func (c *chain) finish() error {
 		c.rs.Close()
 		c.rs = nil
 	}
-	files, err := c.w.Close()
-	c.w = nil
-	if err != nil {
-		c.meter.abort()
-		return c.errorf("%w", err)
-	}
-	c.report.Files = files
 	if err := c.meter.finish(); err != nil {
 		return c.errorf("%w", err)
 	}
+	c.s.Output = c.meter.cuts.out
+	files, err := c.w.Close()
+	c.w = nil
+	if err != nil {
+		return c.errorf("%w", err)
+	}
+	c.report.Files = files
 	for k := range c.report.Tracks {
-		c.report.Tracks[k].Output = c.meter.cuts.out[k]
+		c.report.Tracks[k].Output = c.s.Output[k]
 	}
 	return nil
 }
