@@ -2,7 +2,6 @@ package mp3_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -58,10 +57,7 @@ func TestRewriteTag(t *testing.T) {
 		if !bytes.HasSuffix(got, untagged) {
 			t.Errorf("%s: the MPEG stream differs from an untagged encode's", tc.gain)
 		}
-		var p probe
-		if err := json.Unmarshal(metadatatest.Run(t, ffprobe, "-v", "error", "-show_format", "-of", "json", path), &p); err != nil {
-			t.Fatal(err)
-		}
+		p := metadatatest.FFProbe(t, ffprobe, path)
 		if g, pk := p.Format.Tags["REPLAYGAIN_TRACK_GAIN"], p.Format.Tags["REPLAYGAIN_TRACK_PEAK"]; g != tc.gain || pk != tc.peak {
 			t.Errorf("ffprobe ReplayGain %q %q, want %q %q", g, pk, tc.gain, tc.peak)
 		}

@@ -2,6 +2,7 @@ package metadatatest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os/exec"
@@ -122,4 +123,33 @@ func CheckDeterministic(t *testing.T, encode func(w io.WriteSeeker, block int) e
 		}
 	}
 	return want
+}
+
+// Probe is what tests read of `ffprobe -show_format -show_streams -of
+// json`: the streams (an attached cover is a video stream with the
+// attached_pic disposition) and the container's tags.
+type Probe struct {
+	Streams []struct {
+		CodecType   string `json:"codec_type"`
+		CodecName   string `json:"codec_name"`
+		SampleRate  string `json:"sample_rate"`
+		Width       int    `json:"width"`
+		Height      int    `json:"height"`
+		Disposition struct {
+			AttachedPic int `json:"attached_pic"`
+		} `json:"disposition"`
+	} `json:"streams"`
+	Format struct {
+		Tags map[string]string `json:"tags"`
+	} `json:"format"`
+}
+
+// FFProbe runs ffprobe (its path) on a file and returns what it shows.
+func FFProbe(t testing.TB, ffprobe, path string) *Probe {
+	t.Helper()
+	var p Probe
+	if err := json.Unmarshal(Run(t, ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", path), &p); err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	return &p
 }
