@@ -58,13 +58,12 @@ type trackFormat struct {
 
 // taggedWriter writes a delivery of one tagged file per track (flac,
 // mp3): each track's cut of the stream (Stream.Cuts, the delivery's gap
-// mode) is encoded into the file the naming template names, and metered
-// as written (integrated loudness, accurate true peak). The ReplayGain
-// values describe that delivered audio, so they are known only at the
-// end of the stream: each file is written with placeholder values in
-// tags of the final layout and a padded header, and Close rewrites the
-// tags in place with the measured values (docs/decisions.md, "Digital
-// deliveries").
+// mode) is encoded into the file the naming template names. The
+// ReplayGain values describe that delivered audio, as the chain measures
+// it (Stream.Output, set at Close), so they are known only at the end of
+// the stream: each file is written with placeholder values in tags of the
+// final layout and a padded header, and Close rewrites the tags in place
+// with the measured values (docs/decisions.md, "Digital deliveries").
 type taggedWriter struct {
 	s      *Stream
 	format trackFormat
@@ -72,15 +71,10 @@ type taggedWriter struct {
 	tags   bool
 	cover  *metadata.Picture
 
-	k     int // current track (index); the files before it are complete
-	f     *os.File
-	enc   trackEncoder
-	meter *loudness.Meter
-	out   []*loudness.Measurement
-
-	scale float64 // of the encoder's integers to ±1.0
-	ibuf  [2][]int32
-	fbuf  [2][]float64
+	k    int // current track (index); the files before it are complete
+	f    *os.File
+	enc  trackEncoder
+	ibuf [2][]int32
 }
 
 func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
@@ -100,8 +94,7 @@ func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 	if s.Bits != 32 && s.Bits != format.bits {
 		return nil, fmt.Errorf("a %d-bit stream for %d-bit files", s.Bits, format.bits)
 	}
-	w := &taggedWriter{s: s, format: format, names: names, tags: d.Tags,
-		out: make([]*loudness.Measurement, len(s.Cuts)), scale: math.Ldexp(1, 1-format.bits)}
+	w := &taggedWriter{s: s, format: format, names: names, tags: d.Tags}
 	if d.Tags {
 		if w.cover, _, err = EmbeddedCover(a); err != nil {
 			return nil, err
@@ -134,8 +127,7 @@ func (w *taggedWriter) Write(b *Block) error {
 	return nil
 }
 
-// write encodes and meters frames [i, j) of b, which lie in track w.k's
-// cut.
+// write encodes frames [i, j) of b, which lie in track w.k's cut.
 func (w *taggedWriter) write(b *Block, i, j int) error {
 	if w.enc == nil {
 		if err := w.startTrack(); err != nil {
@@ -155,19 +147,7 @@ func (w *taggedWriter) write(b *Block, i, j int) error {
 			return fmt.Errorf("frame %d of the stream: %w", b.Start+int64(i), err)
 		}
 	}
-	if err := w.enc.Write(x[:]); err != nil {
-		return err
-	}
-	if len(w.fbuf[0]) < n {
-		w.fbuf = [2][]float64{make([]float64, n), make([]float64, n)}
-	}
-	for c := range 2 {
-		dst := w.fbuf[c][:n]
-		for k, v := range x[c] {
-			dst[k] = float64(v) * w.scale
-		}
-	}
-	return w.meter.Write([][]float64{w.fbuf[0][:n], w.fbuf[1][:n]})
+	return w.enc.Write(x[:])
 }
 
 // quantize rounds float samples [i, j) of x to bits-bit integers in dst,
@@ -216,29 +196,25 @@ func (w *taggedWriter) startTrack() error {
 		f.Close()
 		return err
 	}
-	m, err := loudness.NewMeter(loudness.Config{Rate: w.s.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate})
-	if err != nil {
-		enc.Close()
-		f.Close()
-		return err
-	}
-	w.f, w.enc, w.meter = f, enc, m
+	w.f, w.enc = f, enc
 	return nil
 }
 
-// endTrack finishes the current track's file and keeps its measurement.
+// endTrack finishes the current track's file.
 func (w *taggedWriter) endTrack() error {
 	err := w.enc.Close()
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
-	w.out[w.k] = w.meter.Measure()
-	w.f, w.enc, w.meter = nil, nil, nil
+	w.f, w.enc = nil, nil
 	return err
 }
 
-// Close computes the ReplayGain values of every track from what was
-// written and rewrites each file's tags with them.
+// Close computes the ReplayGain values of every track from the chain's
+// measurement of the stream as written (Stream.Output: integers scaled to
+// ±1.0; for an mp3 delivery's float stream, the samples rounded to
+// float32, within 2^-24 of the 24-bit integers LAME gets) and rewrites
+// each file's tags with them.
 func (w *taggedWriter) Close() ([]string, error) {
 	if w.k < len(w.s.Cuts) {
 		return nil, fmt.Errorf("track %d: %s: the stream ended before the file was complete", w.k+1, w.names[w.k])
@@ -246,7 +222,10 @@ func (w *taggedWriter) Close() ([]string, error) {
 	if !w.tags {
 		return w.names, nil
 	}
-	rgs, err := replayGains(w.out)
+	if len(w.s.Output) != len(w.names) {
+		return nil, fmt.Errorf("%d track measurements of the stream for %d files", len(w.s.Output), len(w.names))
+	}
+	rgs, err := replayGains(w.s.Output)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +257,7 @@ func (w *taggedWriter) Abort() {
 	if w.enc != nil {
 		w.enc.Close()
 		w.f.Close()
-		w.f, w.enc, w.meter = nil, nil, nil
+		w.f, w.enc = nil, nil
 	}
 }
 

@@ -8,11 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
+	"slices"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/render"
 )
 
@@ -21,9 +22,6 @@ type buildFlags struct {
 	out   string   // output folder; "" = <project dir>/out
 	only  []string // delivery names
 	force bool
-	// skipUnimplemented builds only the kinds lathe can write yet (the
-	// demo); a user's build never skips a delivery silently.
-	skipUnimplemented bool
 }
 
 func newBuildCommand(e *env) *cobra.Command {
@@ -78,14 +76,12 @@ func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
 	if dest == "" {
 		dest = filepath.Join(p.dir, "out")
 	}
-	o := render.BuildOptions{
-		Album: p.album, Layout: p.layout, Dest: dest, Only: f.only, Force: f.force,
-		SkipUnimplemented: f.skipUnimplemented,
-	}
+	o := render.BuildOptions{Album: p.album, Layout: p.layout, Dest: dest, Only: f.only, Force: f.force}
 	for k, t := range p.album.Tracks {
 		o.Sources = append(o.Sources, p.sourcePath(t.File))
 		o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits, Float: p.sources[k].Format.Float})
 	}
+	coverWarnings(e.stderr, p, f.only)
 	rep, err := render.Build(ctx, o)
 	switch {
 	case errors.Is(err, render.ErrExists):
@@ -134,8 +130,26 @@ func printBuild(w io.Writer, rep *render.Report) {
 			fmt.Fprintln(w, line)
 		}
 	}
-	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(w, "  skipped (not implemented yet): %s\n", strings.Join(rep.Skipped, ", "))
+}
+
+// coverWarnings writes the warnings about the picture that the selected
+// flac and mp3 deliveries with tags embed (render.EmbeddedCover): not
+// square, smaller than the stores ask for, grayscale. A picture that
+// cannot be embedded fails those deliveries in the build, which names
+// them.
+func coverWarnings(w io.Writer, p *project, only []string) {
+	embeds := slices.ContainsFunc(p.album.Deliveries, func(d album.Delivery) bool {
+		return (d.Kind == album.KindFLAC || d.Kind == album.KindMP3) && d.Tags && (len(only) == 0 || slices.Contains(only, d.Name))
+	})
+	if !embeds {
+		return
+	}
+	_, warns, err := render.EmbeddedCover(p.album)
+	if err != nil {
+		return
+	}
+	for _, s := range warns {
+		fmt.Fprintf(w, "%s: warning: %s\n", p.path, s)
 	}
 }
 

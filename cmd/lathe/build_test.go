@@ -1,7 +1,9 @@
 package main
 
 import (
-	"fmt"
+	"bytes"
+	"image"
+	pngenc "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,18 +15,7 @@ import (
 	"github.com/lathe-audio/lathe/internal/testtool"
 	"github.com/lathe-audio/lathe/pcm"
 	"github.com/lathe-audio/lathe/pcm/pcmtest"
-	"github.com/lathe-audio/lathe/render"
 )
-
-// unimplemented returns a delivery kind with no writer yet, or "".
-func unimplemented() album.Kind {
-	for _, k := range []album.Kind{album.KindMP3, album.KindFLAC, album.KindCue, album.KindDDP} {
-		if !render.Implemented(k) {
-			return k
-		}
-	}
-	return ""
-}
 
 // buildProject writes two tones and a project with a 16/44.1 wav delivery
 // and, as delivery 2, one of the given kind.
@@ -62,21 +53,7 @@ func entries(t *testing.T, dir string) []string {
 
 func TestBuild(t *testing.T) {
 	dir := t.TempDir()
-	kind := unimplemented()
-	if kind == "" {
-		kind = album.KindDDP
-	}
-	buildProject(t, dir, kind)
-	// A kind with no writer yet fails the build, naming it.
-	if !render.Implemented(kind) {
-		code, stdout, stderr := lathe(t, dir, "build")
-		if want := "lathe: error: render: delivery[2] \"other\": the " + string(kind) + " kind is not implemented yet; use --only to build the others\n"; code != exitFailed || stdout != "" || stderr != want {
-			t.Errorf("build with a %s: exit %d, stdout %q, stderr %q", kind, code, stdout, stderr)
-		}
-		if names := entries(t, dir); !slices.Equal(names, []string{"a.wav", "album.toml", "b.wav"}) {
-			t.Errorf("a failed build left %v", names)
-		}
-	}
+	buildProject(t, dir, album.KindDDP)
 	code, stdout, stderr := lathe(t, dir, "build", "--only", "cd")
 	if code != 0 || stderr != "" {
 		t.Fatalf("build --only cd: exit %d: %s", code, stderr)
@@ -157,23 +134,63 @@ func TestDemoBuilds(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
 	}
-	// The demo's default deliveries: those lathe writes are built, the
-	// others named as skipped.
-	var skipped []string
-	for i, k := range []album.Kind{album.KindDDP, album.KindCue, album.KindFLAC, album.KindMP3} {
-		if render.Implemented(k) {
-			if _, err := os.Stat(filepath.Join(dir, "d", "out", string(k))); err != nil {
-				t.Errorf("the %s delivery was not built: %v", k, err)
-			}
-			continue
+	// Every default delivery is built, none skipped: the five delivery
+	// folders, five tracks in each per-track one.
+	if strings.Contains(stdout, "skipped") {
+		t.Errorf("the demo skipped deliveries:\n%s", stdout)
+	}
+	out := filepath.Join(dir, "d", "out")
+	if names := entries(t, out); !slices.Equal(names, []string{"cue", "ddp", "flac", "mp3", "wav-cd"}) {
+		t.Errorf("demo deliveries %v", names)
+	}
+	for _, del := range []struct{ name, ext, summary string }{
+		{"wav-cd", ".wav", "  wav-cd (wav, 44100 Hz, 16-bit, tpdf dither): 5 files\n"},
+		{"flac", ".flac", "  flac (flac, 96000 Hz, 24-bit, tpdf dither): 5 files\n"},
+		{"mp3", ".mp3", "  mp3 (mp3, 44100 Hz, 32-bit float): 5 files\n"},
+	} {
+		files := entries(t, filepath.Join(out, del.name))
+		if len(files) != 5 || files[0] != "01 The Synthesizers - Daybreak"+del.ext {
+			t.Errorf("%s files %v", del.name, files)
 		}
-		skipped = append(skipped, fmt.Sprintf("delivery[%d] %q (%s)", i+1, k, k))
+		if !strings.Contains(stdout, del.summary) {
+			t.Errorf("stdout lacks %q:\n%s", del.summary, stdout)
+		}
 	}
-	if want := "  skipped (not implemented yet): " + strings.Join(skipped, ", ") + "\n"; len(skipped) > 0 && !strings.Contains(stdout, want) {
-		t.Errorf("stdout lacks %q:\n%s", want, stdout)
+}
+
+// TestBuildCoverWarning: a cover that is not square and smaller than the
+// stores ask for draws two warnings, naming the project and the picture,
+// when a flac delivery embeds it; the build succeeds and the picture is
+// in the files. Without a tagged flac or mp3 delivery selected, the cover
+// is not read.
+func TestBuildCoverWarning(t *testing.T) {
+	dir := t.TempDir()
+	buildProject(t, dir, album.KindFLAC)
+	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	var png bytes.Buffer
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
 	}
-	files := entries(t, filepath.Join(dir, "d", "out", "wav-cd"))
-	if len(files) != 5 || files[0] != "01 The Synthesizers - Daybreak.wav" {
-		t.Errorf("demo files %v", files)
+	os.WriteFile(filepath.Join(dir, "cover.png"), png.Bytes(), 0o644)
+	project, _ := os.ReadFile(filepath.Join(dir, "album.toml"))
+	os.WriteFile(filepath.Join(dir, "album.toml"), bytes.Replace(project, []byte("[album]\n"), []byte("[album]\ncover = \"cover.png\"\n"), 1), 0o644)
+	code, _, stderr := lathe(t, dir, "-q", "build")
+	// The picture is named as the project gives it, relative to the
+	// folder lathe runs in.
+	want := "album.toml: warning: cover cover.png: 300 x 200 pixels is not square; stores and players expect a square front cover\n" +
+		"album.toml: warning: cover cover.png: 300 x 200 pixels; stores ask for at least 3000 x 3000\n"
+	if code != 0 || stderr != want {
+		t.Errorf("build: exit %d, stderr\n%s\nwant\n%s", code, stderr, want)
+	}
+	files := entries(t, filepath.Join(dir, "out", "other"))
+	if len(files) != 2 {
+		t.Fatalf("flac files %v", files)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "other", files[0]))
+	if !bytes.Contains(data, png.Bytes()) {
+		t.Errorf("%s does not hold the cover", files[0])
+	}
+	if code, _, stderr := lathe(t, dir, "-q", "build", "--force", "--only", "cd"); code != 0 || stderr != "" {
+		t.Errorf("build --only cd: exit %d, stderr %q", code, stderr)
 	}
 }

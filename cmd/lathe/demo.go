@@ -19,8 +19,8 @@ func newDemoCommand(e *env) *cobra.Command {
 tracks at different loudness and formats (a 96 kHz/24-bit source, a 48 kHz
 source, a gapless pair), ISRCs, a UPC and CD-Text, with its album.toml; then
 it checks the project as 'lathe check' does and builds it into DIR/out as
-'lathe build' does. The demo builds the delivery kinds lathe can write so
-far and names the ones it skipped; 'lathe build' itself never skips one.`,
+'lathe build' does: the default deliveries, a DDP, an album WAV with its
+cue sheet, 24-bit FLAC, 320 kb/s MP3 and 16-bit 44.1 kHz WAV masters.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := "lathe-demo"
@@ -45,7 +45,7 @@ far and names the ones it skipped; 'lathe build' itself never skips one.`,
 			}
 			ctx, stop := interruptible()
 			defer stop()
-			return runBuild(ctx, e, dir, buildFlags{skipUnimplemented: true})
+			return runBuild(ctx, e, dir, buildFlags{})
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing demo project in DIR")
