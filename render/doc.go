@@ -10,12 +10,20 @@
 // fixed-size planar float64 blocks, so memory does not grow with the
 // album's length.
 //
-// Analyze renders the program at unity gain and meters it (pass 1). Build
-// renders it with the planned gains and fans each block out to every
-// delivery, one goroutine each (pass 2). A delivery resamples to its rate,
-// runs the true-peak safety limiter where its gain plan leaves a track over
-// the ceiling, dithers and quantizes, and hands the stream with its track
-// boundaries to the DeliveryWriter of its kind.
+// Analyze renders the program at unity gain and meters it. Build runs it
+// first only when some delivery's gains depend on it (loudness matching to
+// a target or to the album's loudness, the reduce policy); otherwise the
+// gains are the tracks' offsets and the deliveries are rendered in one
+// pass. Build renders the program with the planned gains and fans each
+// block out to every delivery, one goroutine each. A delivery resamples to
+// its rate, runs the true-peak safety limiter on the tracks over the
+// ceiling, writes inserted silence beyond the resampler's reach as digital
+// zeros, dithers and quantizes, and hands the stream with its track
+// boundaries to the DeliveryWriter of its kind, while a goroutine of its
+// own meters what was written, track by track. That measurement decides
+// the ceiling policy: a delivery with a touched track over the ceiling is
+// rendered again with the limiter on it, or, under the error policy, the
+// build fails.
 //
 // Rules the engine keeps (docs/decisions.md, "Render"):
 //

@@ -23,6 +23,7 @@ type trackStream struct {
 	cur    *chunk         // decoded frames being consumed
 	at     int            // next frame of cur
 	view   [2][]float64
+	left   int64       // source frames not yet taken for resampling
 	pend   [][]float64 // resampled frames not yet delivered
 	pendAt int
 	eof    bool
@@ -45,7 +46,7 @@ func openTrack(num int, path string, tl *album.TrackLayout, rate int) (*trackStr
 		src.Close()
 		return nil, fmt.Errorf("render: track %d: %s changed since it was planned (%s)", num, path, f)
 	}
-	t := &trackStream{num: num, path: path}
+	t := &trackStream{num: num, path: path, left: tl.SourceLength}
 	if tl.SourceRate != rate {
 		t.rs, err = dsp.NewResampler(tl.SourceRate, rate, 2)
 		if err == nil {
@@ -118,12 +119,12 @@ func (t *trackStream) next(dst [][]float64) error {
 		var out [][]float64
 		var err error
 		switch {
-		case t.ra.left > 0:
+		case t.left > 0:
 			b, err := t.take(decodeBlock)
 			if err != nil {
 				return err
 			}
-			t.ra.left -= int64(len(b[0]))
+			t.left -= int64(len(b[0]))
 			out, err = t.rs.Process(b)
 			if err != nil {
 				return fmt.Errorf("render: track %d: %s: %w", t.num, t.path, err)
@@ -171,7 +172,6 @@ type readAhead struct {
 	free chan *chunk // for the decoder to fill
 	stop chan struct{}
 	done chan error // the source's Close
-	left int64      // frames not yet taken for resampling (assembler side)
 }
 
 func startReadAhead(num int, path string, src pcm.Source, skip, length int64) *readAhead {
@@ -180,7 +180,6 @@ func startReadAhead(num int, path string, src pcm.Source, skip, length int64) *r
 		free: make(chan *chunk, decodeAhead),
 		stop: make(chan struct{}),
 		done: make(chan error, 1),
-		left: length,
 	}
 	ch := src.Format().Channels
 	for range decodeAhead {
