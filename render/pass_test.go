@@ -7,9 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/pcm/pcmtest"
 )
@@ -333,4 +335,43 @@ func sameMeasurement(a, b *loudness.Measurement) bool {
 		same(a.MaxMomentary, b.MaxMomentary) && same(a.MaxShortTerm, b.MaxShortTerm) &&
 		a.SamplePeak == b.SamplePeak && a.SamplePeakPos == b.SamplePeakPos &&
 		a.TruePeak == b.TruePeak && a.TruePeakPos == b.TruePeakPos
+}
+
+// TestNeedsAnalysis: the settings the build renders without an analysis
+// are exactly those whose planned gains (loudness.PlanGains over a real
+// analysis) are the tracks' offsets; every other setting moves some gain
+// away from them, so it needs the analysis.
+func TestNeedsAnalysis(t *testing.T) {
+	p, _ := analysisProject(t)
+	an, err := Analyze(context.Background(), p.album, p.layout, p.paths, AnalyzeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := -14.0
+	ceiling := -12.0 // under the tracks' peaks, so that "reduce" must act
+	offsets := offsetPlan(p.album).Gains
+	if offsets[1] != -3 || offsets[0] != 0 {
+		t.Fatalf("offsets %v, want the project's [0 -3 0]", offsets)
+	}
+	for _, m := range []album.Match{album.MatchOff, album.MatchAlbum, album.MatchTrack, album.MatchLoudest} {
+		for _, tg := range []*float64{nil, &target} {
+			for _, pol := range []album.Ceiling{album.CeilingLimit, album.CeilingError, album.CeilingReduce} {
+				lo := album.Loudness{Match: m, Target: tg, MaxTruePeak: ceiling, OverCeiling: pol}
+				want := pol == album.CeilingReduce || m == album.MatchTrack || m == album.MatchLoudest ||
+					m == album.MatchAlbum && tg != nil
+				if got := needsAnalysis(lo); got != want {
+					t.Errorf("match %s, target %v, %s: needsAnalysis %v, want %v", m, tg != nil, pol, got, want)
+				}
+				plan, err := an.Plan(lo)
+				var over *loudness.OverError
+				if err != nil && !errors.As(err, &over) { // "error" fails, with the plan
+					t.Fatal(err)
+				}
+				same := slices.Equal(plan.Gains, offsets)
+				if same == want {
+					t.Errorf("match %s, target %v, %s: planned gains %v, offsets %v", m, tg != nil, pol, plan.Gains, offsets)
+				}
+			}
+		}
+	}
 }
