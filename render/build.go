@@ -33,13 +33,18 @@ type BuildOptions struct {
 	// writer, and lists the others in Report.Skipped. Without it, such a
 	// delivery fails the build before anything is rendered.
 	SkipUnimplemented bool
-	BlockSize         int       // program frames per block; 0 = DefaultBlockSize
-	Analysis          *Analysis // pass 1, if the caller ran it already
+	BlockSize         int // program frames per block; 0 = DefaultBlockSize
+	// Analysis is the program's analysis, if the caller ran it already;
+	// Build then plans every delivery's gains from it, the tracks it
+	// finds over the ceiling included.
+	Analysis *Analysis
 }
 
 // Report is the outcome of a build.
 type Report struct {
-	Dest       string
+	Dest string
+	// Analysis is the analysis the gains came from: BuildOptions.Analysis,
+	// or the build's own; nil when no delivery needed one.
 	Analysis   *Analysis
 	Deliveries []DeliveryReport
 	Skipped    []string // deliveries left out for want of a writer
