@@ -144,29 +144,38 @@ func (w *taggedWriter) write(b *Block, i, j int) error {
 		}
 		x = [2][]int32{w.ibuf[0][:n], w.ibuf[1][:n]}
 		if err := quantize(x[:], b.Float, i, j, w.format.bits); err != nil {
-			return fmt.Errorf("frame %d of the stream: %w", b.Start+int64(i), err)
+			return fmt.Errorf("stream frame %d: %w", b.Start+int64(i), err)
 		}
 	}
 	return w.enc.Write(x[:])
 }
 
 // quantize rounds float samples [i, j) of x to bits-bit integers in dst,
-// without dither: the encoder works at a resolution finer than the
-// rounding (an mp3 delivery's float stream reaches LAME as 24-bit
-// integers, whose rounding error lies 146 dB below full scale). A sample
-// beyond full scale is an error: the ceiling (at most 0 dBTP) keeps the
-// stream within it, and clipping is never silent.
+// to nearest (halves away from zero) and without dither: the encoder works
+// at a resolution finer than the rounding (an mp3 delivery's float stream
+// reaches LAME as 24-bit integers, whose rounding error lies 146 dB below
+// full scale). Samples at or beyond full scale become the extreme
+// integers. Only a rendering that the ceiling policy discards reaches
+// beyond it: with over_ceiling = "limit" and no analysis, the first
+// rendering of a resampled track runs without the limiter, and a track
+// whose inter-sample peaks the resampler turns into samples over full
+// scale measures over the ceiling, so the delivery is rendered again with
+// the limiter on it. The build report's measurement of the stream shows
+// any peak that remains. A NaN is an error naming its channel and its
+// offset from i.
 func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 	full := math.Ldexp(1, bits-1)
 	hi := full - 1
 	for c := range dst {
 		for k, v := range x[c][i:j] {
 			q := math.Round(v * full)
-			if q > hi || q < -full {
-				if math.Abs(v) > 1 {
-					return fmt.Errorf("sample %.6f (channel %d, frame %d more) is beyond full scale", v, c+1, k)
-				}
-				q = max(-full, min(hi, q)) // +1.0 itself
+			switch {
+			case q > hi:
+				q = hi
+			case q < -full:
+				q = -full
+			case q != q:
+				return fmt.Errorf("+%d frames, channel %d: sample %g", k, c+1, v)
 			}
 			dst[c][k] = int32(q)
 		}

@@ -13,10 +13,18 @@
 # libFLAC's verify mode on) and MP3 side by side, reading the WAVs through
 # lathe's own reader. Goal: lathe's wall time at most 0.6 of the references'.
 #
+# With BUILD=1 it then times, for information, a whole `lathe build` of a
+# project with the 24/96 sources as tracks (match = "off", so one pass) and
+# a flac delivery (24-bit at 96 kHz, level 8) and an mp3 delivery (320 kb/s
+# at 44.1 kHz: lathe resamples, dithers nothing, meters every delivery per
+# track with accurate true peak and writes tags, cover-less, with
+# ReplayGain) against the same two commands on the same sources, one after
+# the other: `flac -8`, then `lame -b 320 --noreplaygain --resample 44.1`.
+#
 # Usage: scripts/bench-encode.sh [WORKDIR]   (default: $TMPDIR/lathe-bench-encode)
 # Needs: go, sox, flac, lame (Debian packages sox, flac, lame); about 3 GB
-# of disk in WORKDIR. RUNS (default 1) sets how many times each side runs,
-# interleaved; the medians count.
+# of disk in WORKDIR (6 GB with BUILD=1). RUNS (default 1) sets how many
+# times each side runs, interleaved; the medians count.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,4 +108,37 @@ a=$(flacsize out/*.flac) b=$(flacsize ref/*.flac)
 echo "FLAC bytes: lathe $a, flac -8 $b (flac -8 adds 8 KiB padding and a seek table per file): $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%+.3f %%", 100 * (a - b) / b}')"
 echo "per file (lathe, last run):"
 cat "benchenc-$runs.txt"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+[ "${BUILD:-}" = 1 ] || exit 0
+
+# A whole build against the two commands on the 96 kHz sources.
+(cd "$root" && go build -o "$work/lathe" ./cmd/lathe)
+mkdir -p project
+{
+	printf '[album]\ntitle = "Bench"\nartist = "Lathe"\n[loudness]\nmatch = "off"\n'
+	for f in "${hi[@]}"; do printf '[[track]]\nfile = "../%s"\ntitle = "%s"\n' "$f" "${f%.wav}"; done
+	printf '[[delivery]]\nname = "flac"\nkind = "flac"\n[[delivery]]\nname = "mp3"\nkind = "mp3"\n'
+} >project/album.toml
+brefs=() bours=()
+for run in $(seq "$runs"); do
+	rm -rf bref && mkdir bref
+	t0=$(now)
+	for f in "${hi[@]}"; do flac -8 -s -f -o "bref/${f%.wav}.flac" "$f" 2>/dev/null; done
+	for f in "${hi[@]}"; do lame -S -b 320 --noreplaygain --resample 44.1 "$f" "bref/${f%.wav}.mp3" 2>/dev/null; done
+	t1=$(now)
+	./lathe -q build --force -o build-out project
+	t2=$(now)
+	brefs+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')")
+	bours+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN {print b - a}')")
+	echo "build run $run: references ${brefs[-1]} s, lathe build ${bours[-1]} s" >&2
+done
+for f in build-out/flac/*.flac; do flac -t -s "$f" || { echo "bench-encode: $f fails flac -t" >&2; exit 1; }; done
+bref=$(echo "${brefs[*]}" | median)
+bour=$(echo "${bours[*]}" | median)
+echo
+echo "whole build from the 24/96 sources: flac 24/96 level 8 and mp3 320 kb/s at 44.1 kHz; median of $runs run(s)"
+printf '%-52s %8.2f s\n' "flac -8, then lame -b 320 --resample 44.1 (serial)" "$bref"
+printf '%-52s %8.2f s\n' "lathe build (render, resample, meter, encode, tag)" "$bour"
+printf '%-52s %8.2f\n' "ratio lathe build / references" "$(awk -v a="$bour" -v b="$bref" 'BEGIN {print a / b}')"
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
