@@ -16,6 +16,10 @@ const Margin = 0.1
 // AnalyzeOptions tune Analyze; the zero value is the default.
 type AnalyzeOptions struct {
 	BlockSize int // program frames per block; 0 = DefaultBlockSize
+	// Progress, if set, is told how far the analysis is, as
+	// BuildOptions.Progress is (Delivery -1, Pass 0, program frames), from
+	// one of the analysis's goroutines.
+	Progress func(p Progress)
 }
 
 // Analysis is the loudness of the album program at unity gain: pass 1 of
@@ -69,7 +73,12 @@ func Analyze(ctx context.Context, a *album.Album, l *album.Layout, sources []str
 	}
 	tm := newSegmentMeter(segs, loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate})
 	sm := newSegmentMeter([]FrameSpan{{segs[0].Start, album.Samples(l.LeadOut, l.Rate)}}, loudness.Config{Rate: l.Rate, Channels: 2})
-	if err := stream(ctx, newProgram(l, tp), opts.BlockSize, []consumer{tm, sm}); err != nil {
+	cs := []consumer{tm, sm}
+	if opts.Progress != nil {
+		total := album.Samples(l.LeadOut, l.Rate)
+		cs[0] = progressConsumer{tm, newProgressor(opts.Progress, -1, 0, total, l.Rate)}
+	}
+	if err := stream(ctx, newProgram(l, tp), opts.BlockSize, cs); err != nil {
 		return nil, err
 	}
 	an.Tracks = tm.out

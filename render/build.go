@@ -38,6 +38,38 @@ type BuildOptions struct {
 	// Build then plans every delivery's gains from it, the tracks it
 	// finds over the ceiling included.
 	Analysis *Analysis
+	// Finish, if set, is called once every delivery succeeded, with the
+	// temporary output folder (each delivery a subfolder of it, the files
+	// of Report.Deliveries written and closed) and the report, before the
+	// folder is renamed to Dest. It may read the deliveries and add files
+	// beside them (a manifest, a report), which then land atomically with
+	// the deliveries. An error from it fails the build, which returns it
+	// unchanged and removes the folder. It runs on the caller's goroutine.
+	Finish func(dir string, r *Report) error
+	// Progress, if set, is told how far the analysis and each delivery
+	// are (see Progress). It is called from the build's goroutines, the
+	// analysis's and each delivery's, so calls may come from several
+	// goroutines at once and must be safe for that; they are on the
+	// render's path, so keep them cheap (store the figures, draw
+	// elsewhere).
+	Progress func(p Progress)
+}
+
+// Progress is how far one stream of a build is. A delivery reports at
+// most once per tenth of a second of its audio, and always when its
+// stream is complete (Frames == Total), before its files are closed; the
+// analysis reports likewise for the program.
+type Progress struct {
+	// Delivery is the delivery's index in the album's deliveries (from 0,
+	// not its project number), or -1 for the analysis of the program.
+	Delivery int
+	// Pass counts the delivery's renderings: 1, then 2 when the limiter
+	// renders it again (DeliveryReport.Passes); 0 for the analysis.
+	Pass int
+	// Frames of the delivery's stream (at its rate, from A-time 0 to the
+	// lead-out: Stream.Frames) written so far, out of Total. For the
+	// analysis, frames of the program at the program rate.
+	Frames, Total int64
 }
 
 // Report is the outcome of a build.
@@ -109,7 +141,7 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 		d := &a.Deliveries[i]
 		return needsAnalysis(a.LoudnessFor(d)) || kindNeedsAnalysis(d.Kind)
 	}) {
-		if an, err = Analyze(ctx, a, l, o.Sources, AnalyzeOptions{BlockSize: o.BlockSize}); err != nil {
+		if an, err = Analyze(ctx, a, l, o.Sources, AnalyzeOptions{BlockSize: o.BlockSize, Progress: o.Progress}); err != nil {
 			return nil, err
 		}
 	}
@@ -175,6 +207,14 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if o.Finish != nil {
+		if err := o.Finish(tmp, rep); err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if err := replace(tmp, dest, destExists); err != nil {
 		return nil, err
@@ -377,6 +417,7 @@ func replace(tmp, dest string, exists bool) error {
 func newChain(o BuildOptions, an *Analysis, jb *job, tmp string) (*chain, error) {
 	a, l := o.Album, o.Layout
 	i, plan := jb.i, jb.plan
+	pass := jb.rep.Passes + 1
 	d := &a.Deliveries[i]
 	rate, bits := d.Rate, d.Bits
 	if rate == 0 {
@@ -409,6 +450,9 @@ func newChain(o BuildOptions, an *Analysis, jb *job, tmp string) (*chain, error)
 		}
 	}
 	c := &chain{s: s, report: rep, starts: cutStarts(s.Cuts)}
+	if o.Progress != nil {
+		c.progress = newProgressor(o.Progress, i, pass, s.Frames, rate)
+	}
 	if zeroSilence {
 		c.zero = silenceSpans(l, rate)
 	}

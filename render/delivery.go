@@ -195,6 +195,8 @@ type chain struct {
 	blk    Block
 
 	meter *outMeter
+
+	progress *progressor // nil without BuildOptions.Progress
 }
 
 // limitSeg is a track segment the limiter treats.
@@ -205,13 +207,21 @@ type limitSeg struct {
 
 func (c *chain) write(b *block) error {
 	if c.rs == nil {
-		return c.limit(b.data, b.cls)
+		if err := c.limit(b.data, b.cls); err != nil {
+			return err
+		}
+		c.progress.at(c.ep)
+		return nil
 	}
 	out, err := c.rs.Process(b.data)
 	if err != nil {
 		return c.errorf("%w", err)
 	}
-	return c.limit(out, c.touched(len(out[0])))
+	if err := c.limit(out, c.touched(len(out[0]))); err != nil {
+		return err
+	}
+	c.progress.at(c.ep)
+	return nil
 }
 
 func (c *chain) touched(n int) []uint8 {
@@ -247,6 +257,7 @@ func (c *chain) drain() error {
 	if c.ep != c.s.Frames {
 		return c.errorf("the stream ended after %d frames, %d planned", c.ep, c.s.Frames)
 	}
+	c.progress.at(c.ep)
 	if c.q != nil {
 		c.endTrack()
 	}
