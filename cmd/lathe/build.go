@@ -27,7 +27,7 @@ type buildFlags struct {
 func newBuildCommand(e *env) *cobra.Command {
 	var f buildFlags
 	cmd := &cobra.Command{
-		Use:   "build [PROJECT]",
+		Use:   "build [PROJECT...]",
 		Short: "Render every delivery of a project",
 		Long: `Build renders the deliveries of a project: it checks the project as 'lathe
 check' does, measures the album (as 'lathe analyze'), applies the loudness
@@ -40,16 +40,31 @@ nothing behind. An existing output folder is refused unless --force, which
 replaces it once the new build is complete.
 
 PROJECT is a project file or a folder holding album.toml; the default is
-./album.toml.`,
-		Args: cobra.MaximumNArgs(1),
+./album.toml.
+
+Several projects are built one after another, or as many at once as -j
+says (default 1: one build already keeps two cores busy, and builds at once
+share the memory). A failed project does not stop the others; each one's
+output is printed whole, in the order given, a last line names the projects
+that failed, and the exit status is 1 if any did. Each release stays
+atomic: a failed one leaves no output. With several projects, -o DIR puts
+each release into DIR/<its project folder's name>; two projects that would
+land in the same folder are refused before anything is built.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arg := ""
-			if len(args) == 1 {
-				arg = args[0]
+			if len(args) == 0 {
+				args = []string{""}
+			}
+			dests, err := batchDests(args, f.out)
+			if err != nil {
+				return usageError{err}
 			}
 			ctx, stop := interruptible()
 			defer stop()
-			return runBuild(ctx, e, arg, f)
+			return runBatch(ctx, e, args, e.settings.jobs(1), func(ctx context.Context, e *env, i int) error {
+				g := f
+				g.out = dests[i]
+				return runBuild(ctx, e, args[i], g)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "output folder (default: out beside the project file)")

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,25 +22,18 @@ headers, and the Red Book rules of the album's layout. It prints every
 problem at once and the disc layout when there is none.
 
 PROJECT is a project file or a folder holding album.toml; the default is
-./album.toml.`,
+./album.toml. Several projects are checked at once, as many as -j says (by
+default the number of CPUs); each one's output is printed whole, in the
+order given, and a last line names the projects that failed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{""}
 			}
-			failed := 0
-			for _, arg := range args {
-				if err := runCheck(e, arg); err != nil {
-					printError(e.stderr, err)
-					failed++
-				}
-			}
-			if failed > 0 {
-				if len(args) > 1 {
-					fmt.Fprintf(e.stderr, "lathe: %d of %d projects failed\n", failed, len(args))
-				}
-				return reportedError{fmt.Errorf("%d projects failed", failed)}
-			}
-			return nil
+			ctx, stop := interruptible()
+			defer stop()
+			return runBatch(ctx, e, args, e.settings.jobs(runtime.NumCPU()), func(_ context.Context, e *env, i int) error {
+				return runCheck(e, args[i])
+			})
 		},
 	}
 }

@@ -67,7 +67,7 @@ func TestCheckSeveralProjects(t *testing.T) {
 	if !strings.Contains(stdout, filepath.Join("good", "album.toml")+": ok") {
 		t.Errorf("stdout %q lacks the good project", stdout)
 	}
-	want := "bad/album.toml:7:8: track[1].gain: 99 dB is out of range (want -60 to +40 dB)\nlathe: 1 of 2 projects failed\n"
+	want := "bad/album.toml:7:8: track[1].gain: 99 dB is out of range (want -60 to +40 dB)\nlathe: 1 of 2 projects failed: bad/album.toml\n"
 	if stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,14 +17,23 @@ import (
 // defaults. A project file never holds them.
 type settings struct {
 	Quiet bool // print nothing but errors
-	Jobs  int  // projects processed at once
+	Jobs  int  // projects processed at once; 0 = the command's default
+}
+
+// jobs returns how many projects a command processes at once: the
+// setting, or def when none is given.
+func (s settings) jobs(def int) int {
+	if s.Jobs > 0 {
+		return s.Jobs
+	}
+	return max(def, 1)
 }
 
 func addSettingsFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.String("config", "", "tool settings file (default $XDG_CONFIG_HOME/lathe/config.toml)")
 	f.BoolP("quiet", "q", false, "print nothing but errors")
-	f.IntP("jobs", "j", 0, "projects processed at once (default: the number of CPUs)")
+	f.IntP("jobs", "j", 0, "projects processed at once (default: 1 for build, the number of CPUs for check)")
 }
 
 func loadSettings(cmd *cobra.Command) (settings, error) {
@@ -33,7 +41,7 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 	v.SetEnvPrefix("LATHE")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
 	v.AutomaticEnv()
-	v.SetDefault("jobs", runtime.NumCPU())
+	v.SetDefault("jobs", 0)
 	v.SetDefault("quiet", false)
 	for _, name := range []string{"quiet", "jobs"} {
 		if err := v.BindPFlag(name, cmd.Flags().Lookup(name)); err != nil {
@@ -67,8 +75,8 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 		}
 	}
 	s := settings{Quiet: v.GetBool("quiet"), Jobs: v.GetInt("jobs")}
-	if s.Jobs <= 0 {
-		s.Jobs = runtime.NumCPU()
+	if s.Jobs < 0 {
+		return settings{}, fmt.Errorf("jobs: %d is not a number of projects (want 1 or more, or 0 for the command's default)", s.Jobs)
 	}
 	return s, nil
 }
