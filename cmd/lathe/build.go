@@ -96,6 +96,7 @@ func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
 		o.Sources = append(o.Sources, p.sourcePath(t.File))
 		o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits, Float: p.sources[k].Format.Float})
 	}
+	o.Finish = finishBundle(p)
 	coverWarnings(e.stderr, p, f.only)
 	rep, err := render.Build(ctx, o)
 	switch {

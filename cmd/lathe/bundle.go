@@ -1,0 +1,30 @@
+package main
+
+import (
+	"github.com/lathe-audio/lathe/manifest"
+	"github.com/lathe-audio/lathe/render"
+)
+
+// finishBundle returns the render.BuildOptions.Finish of lathe build for
+// project p: it runs each of before (writers of other files at the
+// bundle's root, such as the report), then writes manifest.json and
+// MD5SUMS beside the delivery folders, last, so that they list and cover
+// every other file of the bundle.
+func finishBundle(p *project, before ...func(dir string, r *render.Report) error) func(dir string, r *render.Report) error {
+	return func(dir string, r *render.Report) error {
+		for _, f := range before {
+			if err := f(dir, r); err != nil {
+				return err
+			}
+		}
+		in := manifest.Input{Album: p.album, Layout: p.layout, Project: p.path}
+		for _, t := range p.album.Tracks {
+			in.Sources = append(in.Sources, p.sourcePath(t.File))
+		}
+		m, err := manifest.Make(dir, in, r)
+		if err != nil {
+			return err
+		}
+		return manifest.Write(dir, m)
+	}
+}

@@ -1,0 +1,154 @@
+package manifest
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	gomp3 "github.com/hajimehoshi/go-mp3"
+)
+
+// mp3DecoderDelay is the delay of the MPEG Layer III synthesis filter
+// bank that decoders add before the encoder's first sample; LAME's info
+// tag counts its encoder delay and padding without it.
+const mp3DecoderDelay = 529
+
+// mp3SamplesPerFrame is the frame length of MPEG-1 Layer III.
+const mp3SamplesPerFrame = 1152
+
+// lameTag is what an MP3's LAME info tag says about its length.
+type lameTag struct {
+	frames  int64 // MPEG frames after the info frame
+	delay   int64 // encoder delay, samples
+	padding int64 // end padding, samples
+}
+
+// samples is the number of the encoder's input samples in the stream.
+func (t lameTag) samples() int64 { return t.frames*mp3SamplesPerFrame - t.delay - t.padding }
+
+// readLAMETag finds the info frame after the ID3v2 tag of an MP3 stream
+// and reads its frame count, encoder delay and padding
+// (http://gabriel.mp3-tech.org/mp3infotag.html).
+func readLAMETag(r io.Reader) (lameTag, error) {
+	var t lameTag
+	br := bufio.NewReader(r)
+	head := make([]byte, 10)
+	if _, err := io.ReadFull(br, head); err != nil {
+		return t, fmt.Errorf("read the header: %w", err)
+	}
+	if string(head[:3]) == "ID3" {
+		size := int64(head[6]&0x7F)<<21 | int64(head[7]&0x7F)<<14 | int64(head[8]&0x7F)<<7 | int64(head[9]&0x7F)
+		if head[5]&0x10 != 0 { // footer
+			size += 10
+		}
+		if _, err := io.CopyN(io.Discard, br, size); err != nil {
+			return t, fmt.Errorf("skip the ID3v2 tag of %d bytes: %w", size, err)
+		}
+		head = head[:0]
+	}
+	frame := make([]byte, 256) // header, CRC, side info, Xing fields and the LAME extension
+	k := copy(frame, head)
+	if _, err := io.ReadFull(br, frame[k:]); err != nil {
+		return t, fmt.Errorf("read the first MPEG frame: %w", err)
+	}
+	h := binary.BigEndian.Uint32(frame)
+	if h>>21 != 0x7FF || (h>>19)&3 != 3 || (h>>17)&3 != 1 {
+		return t, fmt.Errorf("the first frame header %08X is not MPEG-1 Layer III", h)
+	}
+	off := 4
+	if h>>16&1 == 0 { // CRC
+		off += 2
+	}
+	if h>>6&3 == 3 { // mono
+		off += 17
+	} else {
+		off += 32
+	}
+	x := frame[off:]
+	if id := string(x[:4]); id != "Xing" && id != "Info" {
+		return t, errors.New("no Xing/Info tag in the first frame: the length and encoder delay are unknown")
+	}
+	flags := binary.BigEndian.Uint32(x[4:])
+	p := 8
+	if flags&1 == 0 {
+		return t, errors.New("the info tag has no frame count")
+	}
+	t.frames = int64(binary.BigEndian.Uint32(x[p:]))
+	p += 4
+	if flags&2 != 0 {
+		p += 4
+	}
+	if flags&4 != 0 {
+		p += 100
+	}
+	if flags&8 != 0 {
+		p += 4
+	}
+	// LAME extension: 9-byte encoder string, then 12 bytes to the delay.
+	if p+24 > len(x) {
+		return t, errors.New("the info tag is cut short")
+	}
+	d := x[p+21:]
+	t.delay = int64(d[0])<<4 | int64(d[1])>>4
+	t.padding = int64(d[1]&0x0F)<<8 | int64(d[2])
+	return t, nil
+}
+
+// scanMP3 decodes an MP3 file with go-mp3 (16-bit stereo) and keeps the
+// samples the LAME tag says the encoder received.
+func scanMP3(p string, spans []span, meter bool) (*scan, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tag, err := readLAMETag(f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	dec, err := gomp3.NewDecoder(f)
+	if err != nil {
+		return nil, fmt.Errorf("mp3 decoder: %w", err)
+	}
+	sc := &scan{audio: Audio{Format: "mp3", Rate: dec.SampleRate(), Channels: 2, Bits: 16}}
+	sink, err := newSink(sc, spans, meter)
+	if err != nil {
+		return nil, err
+	}
+	// go-mp3 decodes the info frame too, as a frame of silence.
+	skip := (mp3SamplesPerFrame + tag.delay + mp3DecoderDelay) * 4
+	keep := tag.samples() * 4
+	if keep < 0 {
+		return nil, fmt.Errorf("the info tag's delay %d and padding %d exceed its %d frames", tag.delay, tag.padding, tag.frames)
+	}
+	if _, err := io.CopyN(io.Discard, dec, skip); err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	buf := make([]byte, scanFrames*4)
+	x := [][]float64{make([]float64, scanFrames), make([]float64, scanFrames)}
+	for keep > 0 {
+		n, err := io.ReadFull(dec, buf[:min(int64(len(buf)), keep)])
+		if n%4 != 0 || err != nil {
+			// go-mp3 ends a truncated stream as if it were complete: the
+			// count is the check.
+			return nil, fmt.Errorf("decoded %d samples, the info tag says %d", sink.pos+int64(n/4), tag.samples())
+		}
+		frames := n / 4
+		view := [][]float64{x[0][:frames], x[1][:frames]}
+		if meter {
+			int16Planar(view, buf[:n])
+		}
+		if err := sink.write(buf[:n], view, frames); err != nil {
+			return nil, err
+		}
+		keep -= int64(n)
+	}
+	sink.close()
+	return sc, nil
+}
