@@ -45,7 +45,7 @@ cue sheet, 24-bit FLAC, 320 kb/s MP3 and 16-bit 44.1 kHz WAV masters.`,
 			}
 			ctx, stop := interruptible()
 			defer stop()
-			return runBuild(ctx, e, dir, buildFlags{})
+			return withProgress(e, func() error { return runBuild(ctx, e, dir, buildFlags{}) })
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing demo project in DIR")

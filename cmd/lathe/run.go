@@ -99,6 +99,8 @@ type env struct {
 	stdout, stderr io.Writer
 	settings       settings
 	stopProfile    func()
+	display        *display // progress bars, while a build runs on a terminal
+	barLabel       string   // prefixed to a project's bar labels in a batch
 }
 
 func newRootCommand(e *env) *cobra.Command {
