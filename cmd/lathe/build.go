@@ -39,6 +39,11 @@ when every delivery succeeded; an interrupted or failed build leaves
 nothing behind. An existing output folder is refused unless --force, which
 replaces it once the new build is complete.
 
+On a terminal, progress bars on standard error show the analysis and each
+delivery: the track being rendered, the share done and the time left. When
+standard error is not a terminal (a log, CI), or with -q, there are none:
+the output is the summary alone (nothing at all with -q).
+
 PROJECT is a project file or a folder holding album.toml; the default is
 ./album.toml.
 
@@ -60,10 +65,15 @@ land in the same folder are refused before anything is built.`,
 			}
 			ctx, stop := interruptible()
 			defer stop()
-			return runBatch(ctx, e, args, e.settings.jobs(1), func(ctx context.Context, e *env, i int) error {
-				g := f
-				g.out = dests[i]
-				return runBuild(ctx, e, args[i], g)
+			return withProgress(e, func() error {
+				return runBatch(ctx, e, args, e.settings.jobs(1), func(ctx context.Context, e *env, i int) error {
+					g := f
+					g.out = dests[i]
+					if len(args) > 1 {
+						e.barLabel = filepath.Base(filepath.Dir(projectPath(args[i]))) + ": "
+					}
+					return runBuild(ctx, e, args[i], g)
+				})
 			})
 		},
 	}
@@ -98,7 +108,13 @@ func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
 	}
 	o.Finish = finishBundle(p)
 	coverWarnings(e.stderr, p, f.only)
+	bars := e.display.add(p, f.only, e.barLabel)
+	defer e.display.remove(bars)
+	if bars != nil {
+		o.Progress = bars.report
+	}
 	rep, err := render.Build(ctx, o)
+	e.display.remove(bars)
 	switch {
 	case errors.Is(err, render.ErrExists):
 		return withHint(err, "use --force to replace it, or -o to write elsewhere")
