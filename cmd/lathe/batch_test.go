@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -196,5 +197,55 @@ func TestJobsSetting(t *testing.T) {
 	t.Setenv("LATHE_JOBS", "-2")
 	if code, _, stderr := lathe(t, dir, "check"); code != exitUsage || !strings.Contains(stderr, "jobs: -2 is not a number of projects") {
 		t.Errorf("LATHE_JOBS=-2: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestBuildJSON: build --json prints the manifest.json of the build, byte
+// for byte, and no summary; with several projects, the manifest of each
+// project built, in the order given, and none for a failed one.
+func TestBuildJSON(t *testing.T) {
+	dir := t.TempDir()
+	batchProjects(t, dir)
+	code, stdout, stderr := lathe(t, dir, "build", "--json", "a")
+	if code != 0 || stderr != "" {
+		t.Fatalf("build --json a: exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile(filepath.Join(dir, "a", "out", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Errorf("stdout is not a/out/manifest.json:\n%s", stdout)
+	}
+	var m struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil || m.Schema != "lathe/manifest/1" {
+		t.Errorf("stdout: schema %q, %v", m.Schema, err)
+	}
+
+	code, stdout, _ = lathe(t, dir, "build", "--json", "-o", "dist", "c", "b", "a")
+	if code != exitFailed {
+		t.Errorf("build --json c b a: exit %d, want %d", code, exitFailed)
+	}
+	var got []string
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			t.Fatalf("stdout is not a sequence of JSON objects: %v\n%s", err, stdout)
+		}
+		got = append(got, string(raw))
+	}
+	var wants []string
+	for _, name := range []string{"c", "a"} {
+		data, err := os.ReadFile(filepath.Join(dir, "dist", name, "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wants = append(wants, strings.TrimSpace(string(data)))
+	}
+	if !slices.Equal(got, wants) {
+		t.Errorf("stdout holds %d objects, want the manifests of c and a:\n%s", len(got), stdout)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lathe-audio/lathe/album"
+	"github.com/lathe-audio/lathe/manifest"
 	"github.com/lathe-audio/lathe/render"
 )
 
@@ -22,6 +23,7 @@ type buildFlags struct {
 	out   string   // output folder; "" = <project dir>/out
 	only  []string // delivery names
 	force bool
+	json  bool // print the manifest instead of the summary
 }
 
 func newBuildCommand(e *env) *cobra.Command {
@@ -42,7 +44,10 @@ replaces it once the new build is complete.
 On a terminal, progress bars on standard error show the analysis and each
 delivery: the track being rendered, the share done and the time left. When
 standard error is not a terminal (a log, CI), or with -q, there are none:
-the output is the summary alone (nothing at all with -q).
+the output is the summary alone (nothing at all with -q). With --json,
+standard output gets the build's manifest.json instead of the summary
+(with several projects, one manifest per project built, one after another,
+in the order given).
 
 PROJECT is a project file or a folder holding album.toml; the default is
 ./album.toml.
@@ -80,6 +85,7 @@ land in the same folder are refused before anything is built.`,
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "output folder (default: out beside the project file)")
 	cmd.Flags().StringSliceVar(&f.only, "only", nil, "build only the named deliveries (comma-separated)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing output folder")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print the build's manifest.json (docs/json.md) instead of the summary")
 	return cmd
 }
 
@@ -121,6 +127,15 @@ func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("build interrupted; nothing was written")
 	case err != nil:
+		return err
+	}
+	if f.json {
+		// The manifest is the build's record; print it as written.
+		data, err := os.ReadFile(filepath.Join(rep.Dest, manifest.Name))
+		if err != nil {
+			return fmt.Errorf("the build is in place, but its manifest cannot be read: %w", err)
+		}
+		_, err = e.stdout.Write(data)
 		return err
 	}
 	if !e.settings.Quiet {
