@@ -97,58 +97,77 @@ func readLAMETag(r io.Reader) (lameTag, error) {
 	return t, nil
 }
 
-// scanMP3 decodes an MP3 file with go-mp3 (16-bit stereo) and keeps the
-// samples the LAME tag says the encoder received.
+// scanMP3 decodes an MP3 file (decodeMP3) and hashes its PCM.
 func scanMP3(p string, spans []span, meter bool) (*scan, error) {
-	f, err := os.Open(p)
+	var sc *scan
+	var sink *pcmSink
+	x := [][]float64{make([]float64, scanFrames), make([]float64, scanFrames)}
+	err := decodeMP3(p, func(rate int) error {
+		sc = &scan{audio: Audio{Format: "mp3", Rate: rate, Channels: 2, Bits: 16}}
+		var err error
+		sink, err = newSink(sc, spans, meter)
+		return err
+	}, func(raw []byte) error {
+		frames := len(raw) / 4
+		view := [][]float64{x[0][:frames], x[1][:frames]}
+		if meter {
+			int16Planar(view, raw)
+		}
+		return sink.write(raw, view, frames)
+	})
 	if err != nil {
 		return nil, err
+	}
+	sink.close()
+	return sc, nil
+}
+
+// decodeMP3 decodes an MP3 file with go-mp3 (16-bit stereo) and keeps
+// the samples the LAME tag says the encoder received: it calls start with
+// the rate, then each with interleaved 16-bit little-endian stereo
+// frames, at most scanFrames at a time.
+func decodeMP3(p string, start func(rate int) error, each func(raw []byte) error) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
 	tag, err := readLAMETag(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		return err
 	}
 	dec, err := gomp3.NewDecoder(f)
 	if err != nil {
-		return nil, fmt.Errorf("mp3 decoder: %w", err)
+		return fmt.Errorf("mp3 decoder: %w", err)
 	}
-	sc := &scan{audio: Audio{Format: "mp3", Rate: dec.SampleRate(), Channels: 2, Bits: 16}}
-	sink, err := newSink(sc, spans, meter)
-	if err != nil {
-		return nil, err
+	if err := start(dec.SampleRate()); err != nil {
+		return err
 	}
 	// go-mp3 decodes the info frame too, as a frame of silence.
 	skip := (mp3SamplesPerFrame + tag.delay + mp3DecoderDelay) * 4
 	keep := tag.samples() * 4
 	if keep < 0 {
-		return nil, fmt.Errorf("the info tag's delay %d and padding %d exceed its %d frames", tag.delay, tag.padding, tag.frames)
+		return fmt.Errorf("the info tag's delay %d and padding %d exceed its %d frames", tag.delay, tag.padding, tag.frames)
 	}
 	if _, err := io.CopyN(io.Discard, dec, skip); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
+		return fmt.Errorf("decode: %w", err)
 	}
 	buf := make([]byte, scanFrames*4)
-	x := [][]float64{make([]float64, scanFrames), make([]float64, scanFrames)}
-	for keep > 0 {
-		n, err := io.ReadFull(dec, buf[:min(int64(len(buf)), keep)])
-		if n%4 != 0 || err != nil {
+	done := int64(0)
+	for done < keep {
+		n, err := io.ReadFull(dec, buf[:min(int64(len(buf)), keep-done)])
+		if err != nil {
 			// go-mp3 ends a truncated stream as if it were complete: the
 			// count is the check.
-			return nil, fmt.Errorf("decoded %d samples, the info tag says %d", sink.pos+int64(n/4), tag.samples())
+			return fmt.Errorf("decoded %d samples, the info tag says %d", (done+int64(n))/4, tag.samples())
 		}
-		frames := n / 4
-		view := [][]float64{x[0][:frames], x[1][:frames]}
-		if meter {
-			int16Planar(view, buf[:n])
+		if err := each(buf[:n]); err != nil {
+			return err
 		}
-		if err := sink.write(buf[:n], view, frames); err != nil {
-			return nil, err
-		}
-		keep -= int64(n)
+		done += int64(n)
 	}
-	sink.close()
-	return sc, nil
+	return nil
 }

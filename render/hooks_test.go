@@ -13,10 +13,9 @@ import (
 	"github.com/lathe-audio/lathe/pcm/pcmtest"
 )
 
-// hooksProject: three 48 kHz tracks, loudness matched per track (so the
-// build analyzes the program), a delivery at the program rate, one
-// resampled to 44.1 kHz, and one whose ceiling makes the limiter render it
-// a second time.
+// hooksProject: three 48 kHz tracks with gains only (no analysis), a
+// delivery at the program rate, one resampled to 44.1 kHz, and one whose
+// ceiling makes the limiter render it a second time.
 func hooksProject(t testing.TB) *testProject {
 	dir := t.TempDir()
 	writeSource(t, dir, "a.wav", 48000, 24, pcmtest.Music(71, 48000, 2, 5*48000))

@@ -25,9 +25,22 @@ func newVerifyCommand(e *env) *cobra.Command {
 	var o verifyOptions
 	c := &cobra.Command{
 		Use:   "verify DIR",
-		Short: "Check a DDP folder: structure, checksums, PQ and CD-Text",
-		Long: `Verify checks a DDP 2.00 folder (or a lathe ddp delivery folder, whose DDP
-is in its DDP subfolder) and lists every problem it finds:
+		Short: "Check a build's output against its manifest, or a DDP folder",
+		Long: `Verify checks the output folder of a build against its manifest, or a DDP
+folder.
+
+When DIR holds manifest.json, it is a build's output (a bundle), and verify
+re-reads every file and compares it with the manifest: every listed file is
+present and no other, with its size, SHA-256 and MD5; audio files decode to
+the recorded format, length and PCM MD5, and every track's cut has its
+PCM MD5; FLAC Vorbis comments, MP3 ID3 frames and WAV INFO tags are those
+recorded; every line of MD5SUMS matches and every file has one; and every
+DDP folder passes the DDP checks below. Each difference names the file.
+With --project, the project file and its sources must also be the ones
+the manifest records (by SHA-256).
+
+Otherwise DIR is a DDP 2.00 folder (or a lathe ddp delivery folder, whose
+DDP is in its DDP subfolder), and verify lists every problem it finds:
 
   - the structure of DDPID, DDPMS, the PQ descriptor and IMAGE.DAT
     (docs/cd-formats.md §8 items 1-5): record sizes and markers, the streams
@@ -59,7 +72,7 @@ With --json the result is one JSON object (docs/json.md).`,
 		},
 	}
 	c.Flags().BoolVar(&o.json, "json", false, "print the result as JSON (docs/json.md)")
-	c.Flags().StringVar(&o.project, "project", "", "also check that the DDP matches this project (album.toml) and a fresh render of it")
+	c.Flags().StringVar(&o.project, "project", "", "also check that the DDP matches this project (album.toml) and a fresh render of it; for a build's output, that the project and its sources are those it was built from")
 	return c
 }
 
@@ -83,6 +96,13 @@ type verifyJSON struct {
 const verifySchema = "lathe/verify/1"
 
 func runVerify(e *env, arg string, o verifyOptions) error {
+	if isBundle(arg) {
+		probs, err := verifyBundle(arg, o.project)
+		if err != nil {
+			return err
+		}
+		return printVerify(e, arg, "bundle", probs, o)
+	}
 	dir, err := findDDP(arg)
 	if err != nil {
 		return err
@@ -102,8 +122,14 @@ func runVerify(e *env, arg string, o verifyOptions) error {
 			probs = append(probs, more...)
 		}
 	}
+	return printVerify(e, dir, "ddp", probs, o)
+}
+
+// printVerify prints the problems verify found in the folder dir (a DDP,
+// or a build's bundle) and fails when any is an error.
+func printVerify(e *env, dir, kind string, probs []ddp.Problem, o verifyOptions) error {
 	probs = sortedProblems(probs)
-	res := verifyJSON{Schema: verifySchema, Path: dir, Kind: "ddp", Problems: problemsJSON(probs)}
+	res := verifyJSON{Schema: verifySchema, Path: dir, Kind: kind, Problems: problemsJSON(probs)}
 	for _, p := range probs {
 		if p.Warning {
 			res.Warnings++
