@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/lathe-audio/lathe/album"
@@ -199,9 +200,23 @@ func (pg *page) cover(in *Input) {
 
 // findings sums up what needs attention: clipping, true peaks over a
 // delivery's ceiling, limiter activity, and the main delivery's tracks
-// that a platform's peak guidance warns about.
+// that a platform's peak guidance warns about. Deliveries with the same
+// finding share its line.
 func (pg *page) findings(in *Input) {
-	clean := true
+	type group struct {
+		level, msg string
+		names      []string
+	}
+	var groups []*group
+	add := func(level, msg, name string) {
+		for _, g := range groups {
+			if g.level == level && g.msg == msg {
+				g.names = append(g.names, name)
+				return
+			}
+		}
+		groups = append(groups, &group{level, msg, []string{name}})
+	}
 	for k := range in.Deliveries {
 		d := &in.Deliveries[k]
 		r := d.Report
@@ -217,19 +232,24 @@ func (pg *page) findings(in *Input) {
 			}
 		}
 		if clips > 0 {
-			pg.Findings = append(pg.Findings, finding{"bad", fmt.Sprintf("%s: %s clipped.", r.Name, plural(int(clips), "sample"))})
-			clean = false
+			add("bad", plural(int(clips), "sample")+" clipped", r.Name)
 		}
 		if len(over) > 0 {
-			pg.Findings = append(pg.Findings, finding{"bad", fmt.Sprintf("%s: true peak over the %s dBTP ceiling on %s %s.", r.Name, num(d.Loudness.MaxTruePeak, 1), trackWord(len(over)), strings.Join(over, ", "))})
-			clean = false
+			add("bad", fmt.Sprintf("true peak over the %s dBTP ceiling on %s %s", num(d.Loudness.MaxTruePeak, 1), trackWord(len(over)), strings.Join(over, ", ")), r.Name)
 		}
 		if len(limited) > 0 {
-			pg.Findings = append(pg.Findings, finding{"info", fmt.Sprintf("%s: the true-peak limiter worked on %s %s.", r.Name, trackWord(len(limited)), strings.Join(limited, ", "))})
+			add("info", fmt.Sprintf("the true-peak limiter worked on %s %s", trackWord(len(limited)), strings.Join(limited, ", ")), r.Name)
 		}
 	}
-	if clean {
-		pg.Findings = append([]finding{{"ok", "No clipping; every true peak is under its delivery's ceiling."}}, pg.Findings...)
+	if !slices.ContainsFunc(groups, func(g *group) bool { return g.level == "bad" }) {
+		pg.Findings = append(pg.Findings, finding{"ok", "No clipping; every true peak is under its delivery's ceiling."})
+	}
+	for _, level := range []string{"bad", "info"} {
+		for _, g := range groups {
+			if g.level == level {
+				pg.Findings = append(pg.Findings, finding{level, fmt.Sprintf("%s: %s.", strings.Join(g.names, ", "), g.msg)})
+			}
+		}
 	}
 	main := &in.Deliveries[in.Main]
 	var warned []string

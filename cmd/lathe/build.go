@@ -112,7 +112,7 @@ func runBuild(ctx context.Context, e *env, arg string, f buildFlags) error {
 		o.Sources = append(o.Sources, p.sourcePath(t.File))
 		o.Formats = append(o.Formats, render.SourceFormat{Bits: p.sources[k].Format.Bits, Float: p.sources[k].Format.Float})
 	}
-	o.Finish = finishBundle(p)
+	o.Finish = finishBundle(p, writeReport(p))
 	coverWarnings(e.stderr, p, f.only)
 	bars := e.display.add(p, f.only, e.barLabel)
 	defer e.display.remove(bars)

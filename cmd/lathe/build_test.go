@@ -90,7 +90,7 @@ func TestBuild(t *testing.T) {
 	if code, _, stderr := lathe(t, dir, "build", "--only=cd", "-o", "elsewhere/x"); code != 0 {
 		t.Errorf("build -o: exit %d: %s", code, stderr)
 	}
-	if names := entries(t, filepath.Join(dir, "elsewhere", "x")); !slices.Equal(names, []string{"MD5SUMS", "cd", "manifest.json"}) {
+	if names := entries(t, filepath.Join(dir, "elsewhere", "x")); !slices.Equal(names, []string{"MD5SUMS", "cd", "manifest.json", "report.html"}) {
 		t.Errorf("-o elsewhere/x holds %v", names)
 	}
 	if code, _, stderr := lathe(t, dir, "build", "--only", "nope"); code != exitFailed || !strings.Contains(stderr, `no delivery named "nope"`) {
@@ -135,13 +135,13 @@ func TestDemoBuilds(t *testing.T) {
 		}
 	}
 	// Every default delivery is built, none skipped: the five delivery
-	// folders, five tracks in each per-track one, and the manifest and
-	// checksums beside them.
+	// folders, five tracks in each per-track one, and the manifest,
+	// checksums and report beside them.
 	if strings.Contains(stdout, "skipped") {
 		t.Errorf("the demo skipped deliveries:\n%s", stdout)
 	}
 	out := filepath.Join(dir, "d", "out")
-	if names := entries(t, out); !slices.Equal(names, []string{"MD5SUMS", "cue", "ddp", "flac", "manifest.json", "mp3", "wav-cd"}) {
+	if names := entries(t, out); !slices.Equal(names, []string{"MD5SUMS", "cue", "ddp", "flac", "manifest.json", "mp3", "report.html", "wav-cd"}) {
 		t.Errorf("demo deliveries %v", names)
 	}
 	for _, del := range []struct{ name, ext, summary string }{
