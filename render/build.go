@@ -80,6 +80,14 @@ type Report struct {
 	Analysis   *Analysis
 	Deliveries []DeliveryReport
 	Skipped    []string // deliveries left out for want of a writer
+	// Chains counts the delivery chains the build ran, over all its
+	// passes. Deliveries whose streams differ at most in word length
+	// (the same gains, rate, limited tracks and ceiling) share one chain:
+	// one resampler, one limiter, one set of reseed points. Outputs counts
+	// the chains' quantized streams: deliveries of one chain at the same
+	// word length share one, quantized and metered once and handed to
+	// each of their writers.
+	Chains, Outputs int
 }
 
 // Build renders the selected deliveries of the album into o.Dest
@@ -181,7 +189,7 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 		}
 	}()
 
-	if err := renderJobs(ctx, o, an, jobs, tmp); err != nil {
+	if err := renderJobs(ctx, o, rep, an, jobs, tmp); err != nil {
 		return nil, err
 	}
 	var again []*job
@@ -201,7 +209,7 @@ func Build(ctx context.Context, o BuildOptions) (*Report, error) {
 				return nil, fmt.Errorf("render: %w", err)
 			}
 		}
-		if err := renderJobs(ctx, o, an, again, tmp); err != nil {
+		if err := renderJobs(ctx, o, rep, an, again, tmp); err != nil {
 			return nil, err
 		}
 	}
@@ -259,14 +267,14 @@ type job struct {
 	i     int // index into the album's deliveries
 	lo    album.Loudness
 	plan  *loudness.GainPlan
-	limit []int // tracks the limiter treats (if it may: see newChain)
+	limit []int // tracks the limiter treats (if it may: see limitSegs)
 	rep   *DeliveryReport
-	c     *chain // of the last pass
+	ws    *writerSlot // of the last pass
 }
 
 // renderJobs renders the program once per distinct set of gains and fans
-// it out to the jobs' chains.
-func renderJobs(ctx context.Context, o BuildOptions, an *Analysis, jobs []*job, tmp string) error {
+// it out to the chains of the jobs (newChains).
+func renderJobs(ctx context.Context, o BuildOptions, rep *Report, an *Analysis, jobs []*job, tmp string) error {
 	groups := map[string][]*job{}
 	var keys []string
 	for _, jb := range jobs {
@@ -278,18 +286,17 @@ func renderJobs(ctx context.Context, o BuildOptions, an *Analysis, jobs []*job, 
 	}
 	for _, key := range keys {
 		js := groups[key]
-		var cs []consumer
-		for _, jb := range js {
-			passes := jb.rep.Passes
-			c, err := newChain(o, an, jb, tmp)
-			if err != nil {
-				for _, c := range cs {
-					c.abort()
-				}
-				return err
-			}
-			jb.c, jb.rep.Passes = c, passes+1
-			cs = append(cs, c)
+		cs, err := newChains(o, an, js, tmp)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			rep.Chains++
+			rep.Outputs += len(c.outs)
+		}
+		consumers := make([]consumer, len(cs))
+		for i, c := range cs {
+			consumers[i] = c
 		}
 		tp, err := newParams(o.Album, o.Layout, o.Sources, js[0].plan.Gains, o.Formats)
 		if err != nil {
@@ -298,7 +305,7 @@ func renderJobs(ctx context.Context, o BuildOptions, an *Analysis, jobs []*job, 
 			}
 			return err
 		}
-		if err := stream(ctx, newProgram(o.Layout, tp), o.BlockSize, cs); err != nil {
+		if err := stream(ctx, newProgram(o.Layout, tp), o.BlockSize, consumers); err != nil {
 			return err
 		}
 	}
@@ -311,10 +318,10 @@ func renderJobs(ctx context.Context, o BuildOptions, an *Analysis, jobs []*job, 
 // the ceiling less Margin fails the build, the worst first. Under "limit"
 // it returns the touched tracks over it that the limiter did not treat.
 func (jb *job) overs(o BuildOptions) ([]int, error) {
-	c := jb.c
+	ws := jb.ws
 	limit := jb.lo.MaxTruePeak - Margin
 	var overs []loudness.Over
-	for k, m := range c.meter.segs.out {
+	for k, m := range ws.out.meter.sets[ws.segs].out {
 		if ex := m.TruePeak - limit; ex > 1e-9 {
 			overs = append(overs, loudness.Over{Track: k, Pos: m.TruePeakPos, TruePeak: m.TruePeak, Excess: ex})
 		}
@@ -331,11 +338,11 @@ func (jb *job) overs(o BuildOptions) ([]int, error) {
 				break
 			}
 		}
-		return nil, c.errorf("%w", &loudness.OverError{Over: w, Time: clock(w.Pos, c.s.Rate), Ceiling: jb.lo.MaxTruePeak, Margin: Margin})
+		return nil, ws.errorf("%w", &loudness.OverError{Over: w, Time: clock(w.Pos, ws.s.Rate), Ceiling: jb.lo.MaxTruePeak, Margin: Margin})
 	case album.CeilingLimit:
 		var more []int
 		for _, ov := range overs {
-			if !slices.Contains(jb.limit, ov.Track) && !c.untouched(o, ov.Track) {
+			if !slices.Contains(jb.limit, ov.Track) && !untouched(o, ws.s.Rate, ov.Track, ws.s.Gains) {
 				more = append(more, ov.Track)
 			}
 		}
@@ -412,73 +419,119 @@ func replace(tmp, dest string, exists bool) error {
 	return nil
 }
 
-// newChain prepares the job's delivery for a pass: its folder, stream,
-// resampler, limiter segments, silence spans, quantizer, writer and meter.
-func newChain(o BuildOptions, an *Analysis, jb *job, tmp string) (*chain, error) {
-	a, l := o.Album, o.Layout
-	i, plan := jb.i, jb.plan
-	pass := jb.rep.Passes + 1
-	d := &a.Deliveries[i]
-	rate, bits := d.Rate, d.Bits
+// deliveryShape returns the rate and word length of the job's stream
+// (32: float).
+func deliveryShape(o BuildOptions, jb *job) (rate, bits int) {
+	d := &o.Album.Deliveries[jb.i]
+	rate, bits = d.Rate, d.Bits
 	if rate == 0 {
-		rate = l.Rate
+		rate = o.Layout.Rate
 	}
 	if bits == 0 {
 		bits = 32
 	}
-	fail := func(err error) (*chain, error) {
-		return nil, fmt.Errorf("render: delivery[%d] %q: %w", i+1, d.Name, err)
+	return rate, bits
+}
+
+// segments returns the tracks' segments of a stream at rate: their
+// append cuts, index 01 to the next index 01, which the limiter treats,
+// the ceiling policy measures and the dither is reseeded at the start of.
+func segments(l *album.Layout, rate int) []FrameSpan {
+	var out []FrameSpan
+	for _, sp := range l.Cuts(album.GapsAppend) {
+		a, b := sp.Samples(rate)
+		out = append(out, FrameSpan{a, b})
 	}
-	dir := filepath.Join(tmp, d.Name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fail(err)
+	return out
+}
+
+// limitSegs returns the segments the limiter treats in the job's stream
+// at rate: those of the tracks it limits, but for the tracks lathe leaves
+// untouched, whose peaks are the master's own.
+func limitSegs(o BuildOptions, jb *job, rate int) []limitSeg {
+	measured := segments(o.Layout, rate)
+	var segs []limitSeg
+	for _, k := range jb.limit {
+		if untouched(o, rate, k, jb.plan.Gains) {
+			continue
+		}
+		segs = append(segs, limitSeg{start: measured[k].Start, end: measured[k].End, track: k})
 	}
-	s := &Stream{
-		Album: a, Layout: l, Delivery: d, Number: i + 1, Dir: dir, Rate: rate, Bits: bits,
-		Frames: album.Samples(l.LeadOut, rate), Gains: plan.Gains, Analysis: an,
+	slices.SortFunc(segs, func(x, y limitSeg) int { return cmp.Compare(x.start, y.start) })
+	return segs
+}
+
+// newChains prepares the chains of one pass of jobs that share their
+// gains. Jobs share a chain when their streams are the same before
+// quantization: the same rate, and the same limiter segments at the same
+// ceiling (the ceiling matters only where the limiter runs). Within a
+// chain, jobs of the same word length share an output: one quantizer,
+// one meter, their writers fed the same blocks. What one delivery
+// receives is thus exactly what it receives when it is built alone. On
+// failure, what was prepared is released.
+func newChains(o BuildOptions, an *Analysis, jobs []*job, tmp string) ([]*chain, error) {
+	var cs []*chain
+	fail := func(err error) ([]*chain, error) {
+		for _, c := range cs {
+			c.abort()
+		}
+		return nil, err
 	}
-	for _, sp := range l.Cuts(d.Gaps) {
-		s.Cuts = append(s.Cuts, s.Span(sp))
+	byKey := map[string]*chain{}
+	for _, jb := range jobs {
+		rate, bits := deliveryShape(o, jb)
+		segs := limitSegs(o, jb, rate)
+		key := fmt.Sprint(rate, segs)
+		if len(segs) > 0 {
+			key += fmt.Sprint(" ceiling ", jb.lo.MaxTruePeak)
+		}
+		c := byKey[key]
+		if c == nil {
+			var err error
+			if c, err = newChain(o, rate, segs, jb.lo.MaxTruePeak); err != nil {
+				return fail(fmt.Errorf("render: delivery[%d] %q: %w", jb.i+1, o.Album.Deliveries[jb.i].Name, err))
+			}
+			byKey[key] = c
+			cs = append(cs, c)
+		}
+		var out *output
+		for _, x := range c.outs {
+			if x.bits == bits {
+				out = x
+			}
+		}
+		if out == nil {
+			var err error
+			if out, err = newOutput(o, c, bits); err != nil {
+				return fail(fmt.Errorf("render: delivery[%d] %q: %w", jb.i+1, o.Album.Deliveries[jb.i].Name, err))
+			}
+			c.outs = append(c.outs, out)
+		}
+		ws, err := newSlot(o, an, jb, out, tmp)
+		if err != nil {
+			return fail(fmt.Errorf("render: delivery[%d] %q: %w", jb.i+1, o.Album.Deliveries[jb.i].Name, err))
+		}
+		out.slots = append(out.slots, ws)
+		c.slots = append(c.slots, ws)
 	}
-	rep := jb.rep
-	*rep = DeliveryReport{Number: i + 1, Name: d.Name, Kind: d.Kind, Rate: rate, Bits: bits,
-		Tracks: make([]TrackReport, len(l.Tracks))}
-	for k := range rep.Tracks {
-		rep.Tracks[k] = TrackReport{Gain: plan.Gains[k], FirstClip: -1}
-		if k < len(plan.Reduced) {
-			rep.Tracks[k].Reduced = plan.Reduced[k]
+	for _, c := range cs {
+		for _, out := range c.outs {
+			out.meter = newOutMeter(c.rate, out.bits, out.spans)
 		}
 	}
-	c := &chain{s: s, report: rep, starts: cutStarts(s.Cuts)}
-	if o.Progress != nil {
-		c.progress = newProgressor(o.Progress, i, pass, s.Frames, rate)
+	return cs, nil
+}
+
+// newChain prepares a chain at rate: its resampler, limiter segments,
+// silence spans and reseed points.
+func newChain(o BuildOptions, rate int, segs []limitSeg, ceil float64) (*chain, error) {
+	l := o.Layout
+	c := &chain{l: l, rate: rate, frames: album.Samples(l.LeadOut, rate), segs: segs, ceil: ceil}
+	for _, sp := range segments(l, rate) {
+		c.starts = append(c.starts, sp.Start)
 	}
 	if zeroSilence {
 		c.zero = silenceSpans(l, rate)
-	}
-	c.ceil = jb.lo.MaxTruePeak
-	var measured []FrameSpan // the tracks' segments, the limiter's and the ceiling's
-	for _, sp := range l.Cuts(album.GapsAppend) {
-		measured = append(measured, s.Span(sp))
-	}
-	for _, k := range jb.limit {
-		if c.untouched(o, k) {
-			continue // its peaks are the master's own
-		}
-		c.segs = append(c.segs, limitSeg{start: measured[k].Start, end: measured[k].End, track: k})
-	}
-	slices.SortFunc(c.segs, func(x, y limitSeg) int { return cmp.Compare(x.start, y.start) })
-	if bits != 32 {
-		dt, err := dsp.ParseDither(string(a.Dither.Type))
-		if err != nil {
-			return fail(err)
-		}
-		q, err := dsp.NewQuantizer(dsp.QuantizerConfig{Bits: bits, Dither: dt, Rate: rate, Channels: 2, Seed: a.DitherSeed()})
-		if err != nil {
-			return fail(err)
-		}
-		c.q = q
-		rep.Dither, rep.DitherFallback = q.Dither(), q.Dither() != dt
 	}
 	if rate != l.Rate {
 		rs, err := dsp.NewResampler(l.Rate, rate, 2)
@@ -486,30 +539,87 @@ func newChain(o BuildOptions, an *Analysis, jb *job, tmp string) (*chain, error)
 			err = rs.SetInputLength(album.Samples(l.LeadOut, l.Rate))
 		}
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		c.rs = rs
 	}
-	w, err := writerFor(d.Kind)(s)
-	if err != nil {
-		if c.rs != nil {
-			c.rs.Close()
-		}
-		return fail(err)
-	}
-	c.w = w
-	var segs []FrameSpan // nil: the files' cuts are the segments
-	if d.Gaps != album.GapsAppend && jb.lo.OverCeiling != album.CeilingReduce {
-		segs = measured
-	}
-	c.meter = newOutMeter(s, segs)
 	return c, nil
 }
 
-// untouched reports whether the chain passes track k on as lathe found
-// it: at the program rate, and untouchedTrack.
-func (c *chain) untouched(o BuildOptions, k int) bool {
-	return c.s.Rate == o.Layout.Rate && untouchedTrack(o, o.Layout, k, c.s.Gains)
+// newOutput prepares a chain's output of bits-bit samples (32: float, not
+// quantized).
+func newOutput(o BuildOptions, c *chain, bits int) (*output, error) {
+	out := &output{c: c, bits: bits}
+	if bits != 32 {
+		a := o.Album
+		dt, err := dsp.ParseDither(string(a.Dither.Type))
+		if err != nil {
+			return nil, err
+		}
+		q, err := dsp.NewQuantizer(dsp.QuantizerConfig{Bits: bits, Dither: dt, Rate: c.rate, Channels: 2, Seed: a.DitherSeed()})
+		if err != nil {
+			return nil, err
+		}
+		out.q = q
+	}
+	return out, nil
+}
+
+// newSlot prepares the job's delivery for a pass on output out: its
+// folder, stream, report and writer, and the span sets its measurements
+// come from.
+func newSlot(o BuildOptions, an *Analysis, jb *job, out *output, tmp string) (*writerSlot, error) {
+	a, l := o.Album, o.Layout
+	i, plan := jb.i, jb.plan
+	pass := jb.rep.Passes + 1
+	d := &a.Deliveries[i]
+	c := out.c
+	dir := filepath.Join(tmp, d.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	s := &Stream{
+		Album: a, Layout: l, Delivery: d, Number: i + 1, Dir: dir, Rate: c.rate, Bits: out.bits,
+		Frames: c.frames, Gains: plan.Gains, Analysis: an,
+	}
+	for _, sp := range l.Cuts(d.Gaps) {
+		s.Cuts = append(s.Cuts, s.Span(sp))
+	}
+	rep := jb.rep
+	*rep = DeliveryReport{Number: i + 1, Name: d.Name, Kind: d.Kind, Rate: c.rate, Bits: out.bits,
+		Tracks: make([]TrackReport, len(l.Tracks)), Passes: pass}
+	for k := range rep.Tracks {
+		rep.Tracks[k] = TrackReport{Gain: plan.Gains[k], FirstClip: -1}
+		if k < len(plan.Reduced) {
+			rep.Tracks[k].Reduced = plan.Reduced[k]
+		}
+	}
+	if out.q != nil {
+		dt, _ := dsp.ParseDither(string(a.Dither.Type))
+		rep.Dither, rep.DitherFallback = out.q.Dither(), out.q.Dither() != dt
+	}
+	ws := &writerSlot{jb: jb, out: out, s: s, report: rep}
+	if o.Progress != nil {
+		ws.progress = newProgressor(o.Progress, i, pass, s.Frames, c.rate)
+	}
+	ws.cuts = out.spanSet(s.Cuts)
+	ws.segs = ws.cuts
+	if jb.lo.OverCeiling != album.CeilingReduce {
+		ws.segs = out.spanSet(segments(l, c.rate))
+	}
+	w, err := writerFor(d.Kind)(s)
+	if err != nil {
+		return nil, err
+	}
+	ws.w = w
+	jb.ws = ws
+	return ws, nil
+}
+
+// untouched reports whether a stream at rate passes track k on as lathe
+// found it: at the program rate, and untouchedTrack.
+func untouched(o BuildOptions, rate, k int, gains []float64) bool {
+	return rate == o.Layout.Rate && untouchedTrack(o, o.Layout, k, gains)
 }
 
 // untouchedTrack reports whether lathe leaves track k's samples as they

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/lathe-audio/lathe/album"
@@ -154,15 +155,20 @@ type DeliveryReport struct {
 	Passes int
 }
 
-// chain is one delivery's consumer of the program: resample to the
-// delivery rate, limit where the plan asks, write inserted silence as
-// digital zeros, dither and quantize, hand the blocks to the writer and
-// meter what was written.
+// chain is one rendering of the program at a delivery rate, shared by
+// every delivery of a pass whose stream is the same up to the word
+// length: the same gains, rate, limited tracks and ceiling. It resamples
+// to the rate, limits where the plan asks, writes inserted silence as
+// digital zeros, and splits the stream at each track's index 01 (where
+// the dither is reseeded, whatever a delivery's gap mode), then hands
+// every part to its outputs, one per word length.
 type chain struct {
-	s      *Stream
-	w      DeliveryWriter
-	report *DeliveryReport
+	l      *album.Layout
+	rate   int
+	frames int64          // in the stream
 	rs     *dsp.Resampler // nil at the program rate
+	outs   []*output
+	slots  []*writerSlot // every delivery the chain feeds, in build order
 
 	// limiter stage
 	lp    int64      // next stream frame into the limiter stage
@@ -181,22 +187,42 @@ type chain struct {
 	zcls  []uint8     // classSilence
 	zview [2][]float64
 
-	// quantizer stage
-	q      *dsp.Quantizer
-	ep     int64 // next stream frame to emit
-	starts []int64
-	track  int // current track, 0 before track 1's cut
-	ibuf   [2][]int32
-	iview  [2][]int32
-	qin    [2][]float64
-	qv     [2][]float64
-	qout   [2][]int32
+	// reseed points
+	ep     int64   // next stream frame to emit
+	starts []int64 // each track's index 01, in stream frames
+	track  int     // current track, 0 before track 1's index 01
 	xview  [2][]float64
-	blk    Block
+	qin    [2][]float64
+}
 
+// output is one word length of a chain's stream: the quantizer (none for
+// a 32-bit float stream), the meter of what is written, and the writers
+// of the deliveries that write exactly these samples.
+type output struct {
+	c     *chain
+	bits  int
+	q     *dsp.Quantizer // nil for 32-bit float
 	meter *outMeter
+	slots []*writerSlot
+	spans [][]FrameSpan // the meter's span sets: each distinct cut set, and the tracks' segments
 
+	ibuf  [2][]int32
+	iview [2][]int32
+	qv    [2][]float64
+	qout  [2][]int32
+	blk   Block
+}
+
+// writerSlot is one delivery fed by an output.
+type writerSlot struct {
+	jb       *job
+	out      *output
+	s        *Stream
+	w        DeliveryWriter
+	report   *DeliveryReport
 	progress *progressor // nil without BuildOptions.Progress
+	cuts     int         // the output's span set of the files' cuts (Stream.Cuts)
+	segs     int         // the output's span set of the tracks' segments (the ceiling's)
 }
 
 // limitSeg is a track segment the limiter treats.
@@ -210,7 +236,7 @@ func (c *chain) write(b *block) error {
 		if err := c.limit(b.data, b.cls); err != nil {
 			return err
 		}
-		c.progress.at(c.ep)
+		c.progressAt()
 		return nil
 	}
 	out, err := c.rs.Process(b.data)
@@ -220,8 +246,14 @@ func (c *chain) write(b *block) error {
 	if err := c.limit(out, c.touched(len(out[0]))); err != nil {
 		return err
 	}
-	c.progress.at(c.ep)
+	c.progressAt()
 	return nil
+}
+
+func (c *chain) progressAt() {
+	for _, ws := range c.slots {
+		ws.progress.at(c.ep)
+	}
 }
 
 func (c *chain) touched(n int) []uint8 {
@@ -231,7 +263,7 @@ func (c *chain) touched(n int) []uint8 {
 	return c.touch[:n]
 }
 
-// finish drains the chain and closes the writer; on failure it releases
+// finish drains the chain and closes the writers; on failure it releases
 // what the chain holds, as abort does.
 func (c *chain) finish() error {
 	err := c.drain()
@@ -254,29 +286,33 @@ func (c *chain) drain() error {
 	if c.lim != nil {
 		return c.errorf("the limiter segment of track %d did not end", c.segs[c.seg].track+1)
 	}
-	if c.ep != c.s.Frames {
-		return c.errorf("the stream ended after %d frames, %d planned", c.ep, c.s.Frames)
+	if c.ep != c.frames {
+		return c.errorf("the stream ended after %d frames, %d planned", c.ep, c.frames)
 	}
-	c.progress.at(c.ep)
-	if c.q != nil {
-		c.endTrack()
-	}
+	c.progressAt()
 	if c.rs != nil {
 		c.rs.Close()
 		c.rs = nil
 	}
-	if err := c.meter.finish(); err != nil {
-		return c.errorf("%w", err)
-	}
-	c.s.Output = c.meter.cuts.out
-	files, err := c.w.Close()
-	c.w = nil
-	if err != nil {
-		return c.errorf("%w", err)
-	}
-	c.report.Files = files
-	for k := range c.report.Tracks {
-		c.report.Tracks[k].Output = c.s.Output[k]
+	for _, o := range c.outs {
+		if o.q != nil {
+			o.endTrack(c.track)
+		}
+		if err := o.meter.finish(); err != nil {
+			return o.errorf("%w", err)
+		}
+		for _, ws := range o.slots {
+			ws.s.Output = o.meter.sets[ws.cuts].out
+			files, err := ws.w.Close()
+			ws.w = nil
+			if err != nil {
+				return ws.errorf("%w", err)
+			}
+			ws.report.Files = files
+			for k := range ws.report.Tracks {
+				ws.report.Tracks[k].Output = ws.s.Output[k]
+			}
+		}
 	}
 	return nil
 }
@@ -286,15 +322,29 @@ func (c *chain) abort() {
 		c.rs.Close()
 		c.rs = nil
 	}
-	if c.w != nil {
-		c.w.Abort()
-		c.w = nil
+	for _, o := range c.outs {
+		for _, ws := range o.slots {
+			if ws.w != nil {
+				ws.w.Abort()
+				ws.w = nil
+			}
+		}
+		o.meter.abort()
 	}
-	c.meter.abort()
 }
 
+// errorf names the chain's first delivery: what fails in the shared
+// stages fails every delivery of the chain alike.
 func (c *chain) errorf(format string, args ...any) error {
-	return fmt.Errorf("render: delivery[%d] %q: %w", c.s.Number, c.s.Delivery.Name, fmt.Errorf(format, args...))
+	return c.slots[0].errorf(format, args...)
+}
+
+func (o *output) errorf(format string, args ...any) error {
+	return o.slots[0].errorf(format, args...)
+}
+
+func (ws *writerSlot) errorf(format string, args ...any) error {
+	return fmt.Errorf("render: delivery[%d] %q: %w", ws.s.Number, ws.s.Delivery.Name, fmt.Errorf(format, args...))
 }
 
 // limit runs the limiter over the frames inside the segments of tracks
@@ -319,7 +369,7 @@ func (c *chain) limit(x [][]float64, cls []uint8) error {
 			continue
 		}
 		if c.lim == nil {
-			l, err := dsp.NewLimiter(dsp.LimiterConfig{Rate: c.s.Rate, Channels: 2, CeilingDB: c.ceil})
+			l, err := dsp.NewLimiter(dsp.LimiterConfig{Rate: c.rate, Channels: 2, CeilingDB: c.ceil})
 			if err != nil {
 				return c.errorf("%w", err)
 			}
@@ -344,10 +394,12 @@ func (c *chain) limit(x [][]float64, cls []uint8) error {
 				return err
 			}
 			st := c.lim.Stats()
-			tr := &c.report.Tracks[sg.track]
-			tr.Limited = true
-			tr.MaxReductionDB = max(tr.MaxReductionDB, st.MaxReductionDB)
-			tr.LimitedFrames += st.Reduced
+			for _, ws := range c.slots {
+				tr := &ws.report.Tracks[sg.track]
+				tr.Limited = true
+				tr.MaxReductionDB = max(tr.MaxReductionDB, st.MaxReductionDB)
+				tr.LimitedFrames += st.Reduced
+			}
 			c.lim = nil
 			c.seg++
 		}
@@ -374,9 +426,10 @@ func (c *chain) emitLimited(out [][]float64) error {
 	return c.emit(out, c.lbuf)
 }
 
-// emit splits frames at the tracks' cut starts (where the dither is
-// reseeded) and at the edges of the silence spans, writes the frames in a
-// silence span as digital zeros, and quantizes and writes the rest.
+// emit splits frames at the tracks' index 01 (where the dither is
+// reseeded) and at the edges of the silence spans, and hands each part to
+// every output: the frames in a silence span as digital zeros, the rest
+// as they are.
 func (c *chain) emit(x [][]float64, cls []uint8) error {
 	n := int64(len(x[0]))
 	for i := int64(0); i < n; {
@@ -385,9 +438,11 @@ func (c *chain) emit(x [][]float64, cls []uint8) error {
 		if c.track < len(c.starts) {
 			next := c.starts[c.track]
 			if pos == next {
-				if c.q != nil {
-					c.endTrack()
-					c.q.StartTrack(c.track + 1)
+				for _, o := range c.outs {
+					if o.q != nil {
+						o.endTrack(c.track)
+						o.q.StartTrack(c.track + 1)
+					}
 				}
 				c.track++
 				continue
@@ -408,14 +463,14 @@ func (c *chain) emit(x [][]float64, cls []uint8) error {
 				k = min(k, z.Start-pos)
 			}
 		}
-		var err error
+		y, ycls := sub(&c.qin, x, i, i+k), cls[i:i+k]
 		if silent {
-			err = c.put(c.zeros(int(k)), c.zcls[:k])
-		} else {
-			err = c.put(sub(&c.qin, x, i, i+k), cls[i:i+k])
+			y, ycls = c.zeros(int(k)), c.zcls[:k]
 		}
-		if err != nil {
-			return err
+		for _, o := range c.outs {
+			if err := o.put(c.ep, y, ycls); err != nil {
+				return err
+			}
 		}
 		c.ep += k
 		i += k
@@ -433,54 +488,60 @@ func (c *chain) zeros(n int) [][]float64 {
 	return c.zview[:]
 }
 
-// endTrack files the clipping statistics of the current track.
-func (c *chain) endTrack() {
-	if c.track > 0 {
-		st := c.q.Clips()
-		tr := &c.report.Tracks[c.track-1]
-		tr.Clips += st.Total()
-		if st.First >= 0 && tr.FirstClip < 0 {
-			tr.FirstClip = st.First
+// endTrack files the clipping statistics of track (from 1; 0 is before
+// track 1) in the report of every delivery of the output.
+func (o *output) endTrack(track int) {
+	if track > 0 {
+		st := o.q.Clips()
+		for _, ws := range o.slots {
+			tr := &ws.report.Tracks[track-1]
+			tr.Clips += st.Total()
+			if st.First >= 0 && tr.FirstClip < 0 {
+				tr.FirstClip = st.First
+			}
 		}
 	}
-	c.q.ResetClips()
+	o.q.ResetClips()
 }
 
-// put quantizes x (within one track) and writes and meters it.
-func (c *chain) put(x [][]float64, cls []uint8) error {
+// put quantizes x (within one track), which starts at stream frame at,
+// hands it to every writer of the output and meters it.
+func (o *output) put(at int64, x [][]float64, cls []uint8) error {
 	n := len(x[0])
-	c.blk.Start, c.blk.Float, c.blk.Int = c.ep, x, nil
-	if c.q != nil {
-		if len(c.ibuf[0]) < n {
-			c.ibuf = [2][]int32{make([]int32, 2*n), make([]int32, 2*n)}
+	o.blk.Start, o.blk.Float, o.blk.Int = at, x, nil
+	if o.q != nil {
+		if len(o.ibuf[0]) < n {
+			o.ibuf = [2][]int32{make([]int32, 2*n), make([]int32, 2*n)}
 		}
-		c.iview = [2][]int32{c.ibuf[0][:n], c.ibuf[1][:n]}
-		bits := uint8(c.s.Bits)
+		o.iview = [2][]int32{o.ibuf[0][:n], o.ibuf[1][:n]}
+		bits := uint8(o.bits)
 		for i := 0; i < n; {
 			untouched := cls[i] != classTouched && cls[i] <= bits
 			j := i + 1
 			for j < n && (cls[j] != classTouched && cls[j] <= bits) == untouched {
 				j++
 			}
-			in := sub(&c.qv, x, int64(i), int64(j))
-			c.qout = [2][]int32{c.iview[0][i:j], c.iview[1][i:j]}
+			in := sub(&o.qv, x, int64(i), int64(j))
+			o.qout = [2][]int32{o.iview[0][i:j], o.iview[1][i:j]}
 			var err error
 			if untouched {
-				err = c.q.QuantizeUntouched(in, c.qout[:])
+				err = o.q.QuantizeUntouched(in, o.qout[:])
 			} else {
-				err = c.q.Quantize(in, c.qout[:])
+				err = o.q.Quantize(in, o.qout[:])
 			}
 			if err != nil {
-				return c.errorf("frame %d: %w", c.ep+int64(i), err)
+				return o.errorf("frame %d: %w", at+int64(i), err)
 			}
 			i = j
 		}
-		c.blk.Int = c.iview[:]
+		o.blk.Int = o.iview[:]
 	}
-	if err := c.w.Write(&c.blk); err != nil {
-		return c.errorf("%w", err)
+	for _, ws := range o.slots {
+		if err := ws.w.Write(&o.blk); err != nil {
+			return ws.errorf("%w", err)
+		}
 	}
-	c.meter.add(&c.blk)
+	o.meter.add(&o.blk)
 	return nil
 }
 
@@ -490,11 +551,14 @@ func sub(v *[2][]float64, x [][]float64, i, j int64) [][]float64 {
 	return v[:]
 }
 
-// cutStarts returns the stream frames where each track's file starts.
-func cutStarts(cuts []FrameSpan) []int64 {
-	s := make([]int64, len(cuts))
-	for k, c := range cuts {
-		s[k] = c.Start
+// spanSet returns the index of spans among o.spans, adding it if it is
+// new: deliveries with the same cuts share their measurement.
+func (o *output) spanSet(spans []FrameSpan) int {
+	for i, s := range o.spans {
+		if slices.Equal(s, spans) {
+			return i
+		}
 	}
-	return s
+	o.spans = append(o.spans, spans)
+	return len(o.spans) - 1
 }

@@ -15,15 +15,20 @@
 // a target or to the album's loudness, the reduce policy); otherwise the
 // gains are the tracks' offsets and the deliveries are rendered in one
 // pass. Build renders the program with the planned gains and fans each
-// block out to every delivery, one goroutine each. A delivery resamples to
-// its rate, runs the true-peak safety limiter on the tracks over the
-// ceiling, writes inserted silence beyond the resampler's reach as digital
-// zeros, dithers and quantizes, and hands the stream with its track
-// boundaries to the DeliveryWriter of its kind, while a goroutine of its
-// own meters what was written, track by track. That measurement decides
-// the ceiling policy: a delivery with a touched track over the ceiling is
-// rendered again with the limiter on it, or, under the error policy, the
-// build fails.
+// block out to the delivery chains, one goroutine each. A chain resamples
+// to its rate, runs the true-peak safety limiter on the tracks over the
+// ceiling and writes inserted silence beyond the resampler's reach as
+// digital zeros; each of its outputs dithers and quantizes to a word
+// length and hands the stream with its track boundaries to the
+// DeliveryWriter of every delivery that takes it, while a goroutine of its
+// own meters what was written, track by track. Deliveries share a chain
+// when their streams are the same before quantization (gains, rate,
+// limited tracks, ceiling), and an output when they also have the same
+// word length: the three 16-bit 44.1 kHz CD deliveries are one stream,
+// rendered and metered once. The measurement decides the ceiling policy:
+// a delivery with a touched track over the ceiling is rendered again with
+// the limiter on it, together with every delivery that measured the same,
+// or, under the error policy, the build fails.
 //
 // Rules the engine keeps (docs/decisions.md, "Render"):
 //
@@ -36,9 +41,10 @@
 //     out bit-identical. Everything else is dithered once, at the end.
 //   - The ceiling applies to what lathe changes: the limiter never runs on
 //     a track that lathe leaves untouched, whose peaks are the master's own.
-//   - Dither is reseeded at the start of every track's file (the cut of the
-//     delivery's gap mode), from the project seed and the track number, so
-//     output never depends on block sizes or scheduling.
+//   - Dither is reseeded at every track's index 01, from the project seed
+//     and the track number, whatever the delivery's gap mode, so output
+//     never depends on block sizes, scheduling or which deliveries are
+//     built together.
 //   - Output is atomic: a build writes into a temporary folder beside the
 //     destination and renames it into place only when every delivery
 //     succeeded.

@@ -73,15 +73,15 @@ const (
 	meterBlocks      = 4
 )
 
-// outMeter measures what a delivery writes, track by track, on a
+// outMeter measures what an output writes, track by track, on a
 // goroutine of its own, so that metering runs beside the rest of the
 // chain. It sees the samples exactly as a reader of the written files
-// does: integers scaled to ±1.0, or float samples rounded to float32.
+// does: integers scaled to ±1.0, or float samples rounded to float32. It
+// meters each of its span sets once (the distinct cuts of the deliveries
+// writing the output, and the tracks' segments that the ceiling policy
+// reads), whatever the number of deliveries.
 type outMeter struct {
-	cuts *segmentMeter // the tracks' files (Stream.Cuts)
-	// segs measures the tracks' append cuts, the segments the limiter
-	// treats, when they are not the files' cuts; otherwise it is cuts.
-	segs  *segmentMeter
+	sets  []*segmentMeter
 	scale float64 // of integer samples
 	cur   *meterBlock
 	work  chan *meterBlock
@@ -96,18 +96,18 @@ type meterBlock struct {
 	x     [2][]float64
 }
 
-func newOutMeter(s *Stream, segs []FrameSpan) *outMeter {
-	cfg := loudness.Config{Rate: s.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}
+// newOutMeter meters a stream at rate of bits-bit samples (32: float) on
+// each span set.
+func newOutMeter(rate, bits int, sets [][]FrameSpan) *outMeter {
+	cfg := loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}
 	m := &outMeter{
-		cuts:  newSegmentMeter(s.Cuts, cfg),
-		scale: math.Ldexp(1, 1-s.Bits),
+		scale: math.Ldexp(1, 1-bits),
 		work:  make(chan *meterBlock, meterBlocks),
 		free:  make(chan *meterBlock, meterBlocks),
 		done:  make(chan error, 1),
 	}
-	m.segs = m.cuts
-	if segs != nil {
-		m.segs = newSegmentMeter(segs, cfg)
+	for _, spans := range sets {
+		m.sets = append(m.sets, newSegmentMeter(spans, cfg))
 	}
 	for range meterBlocks {
 		m.free <- &meterBlock{x: [2][]float64{make([]float64, meterBlockFrames), make([]float64, meterBlockFrames)}}
@@ -121,18 +121,18 @@ func (m *outMeter) run() {
 	for b := range m.work {
 		if err == nil {
 			x := [][]float64{b.x[0][:b.n], b.x[1][:b.n]}
-			err = m.cuts.feed(b.start, x)
-			if err == nil && m.segs != m.cuts {
-				err = m.segs.feed(b.start, x)
+			for _, s := range m.sets {
+				if err = s.feed(b.start, x); err != nil {
+					break
+				}
 			}
 		}
 		m.free <- b
 	}
-	if err == nil {
-		err = m.cuts.finish()
-	}
-	if err == nil {
-		err = m.segs.finish()
+	for _, s := range m.sets {
+		if err == nil {
+			err = s.finish()
+		}
 	}
 	m.done <- err
 }
