@@ -36,6 +36,11 @@
 //
 // # Loudness
 //
+// Make takes the size, SHA-256, MD5 and PCM MD5s that the render's
+// writers computed as they wrote (render.DeliveryReport.Sums and PCM)
+// rather than reading the files again, and decodes only the MP3s and what
+// no writer described; Verify reads and decodes everything.
+//
 // Every track's integrated loudness, loudness range, sample and true peak
 // (accurate, loudness.TruePeakAccurate) are measured on the written file:
 // for WAV, FLAC and DDP the render's measurement of the stream as written

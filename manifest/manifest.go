@@ -10,8 +10,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/cdda"
@@ -261,14 +263,33 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 			}
 		}
 	}
-	results := map[string]*scan{}
-	for _, p := range paths {
-		f, sc, err := describe(dir, p, spans[p], metered[p])
-		if err != nil {
-			return nil, err
+	// What the writers computed as they wrote, by bundle path.
+	sums := map[string]*render.FileSum{}
+	pcms := map[string][]render.PCMSum{}
+	for j := range rep.Deliveries {
+		dr := &rep.Deliveries[j]
+		for i := range dr.Sums {
+			sums[path.Join(dr.Name, dr.Sums[i].Name)] = &dr.Sums[i]
 		}
-		m.Files = append(m.Files, f)
-		results[p] = sc
+		for _, s := range dr.PCM {
+			p := path.Join(dr.Name, s.File)
+			pcms[p] = append(pcms[p], s)
+		}
+	}
+	files := make([]File, len(paths))
+	scans := make([]*scan, len(paths))
+	errs := make([]error, len(paths))
+	parallel(len(paths), func(i int) {
+		p := paths[i]
+		files[i], scans[i], errs[i] = describe(dir, p, spans[p], metered[p], sums[p], pcms[p])
+	})
+	results := map[string]*scan{}
+	for i, p := range paths {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		m.Files = append(m.Files, files[i])
+		results[p] = scans[i]
 	}
 	for j := range rep.Deliveries {
 		dr := &rep.Deliveries[j]
@@ -313,6 +334,28 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 		m.Deliveries = append(m.Deliveries, d)
 	}
 	return m, nil
+}
+
+// parallel calls f(0) … f(n-1) on as many goroutines as the process may
+// run at once. The files of a bundle are independent: an MP3 decodes while
+// another file is hashed.
+func parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func setLevels(t *Track, ms *loudness.Measurement) {

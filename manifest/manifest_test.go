@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -75,6 +76,7 @@ type built struct {
 	album  *album.Album
 	layout *album.Layout
 	rep    *render.Report
+	in     Input
 }
 
 // buildBundle writes two synthesized sources of seconds each, builds
@@ -110,7 +112,8 @@ func buildBundle(t testing.TB, seconds int) *built {
 	if probs.Err() != nil {
 		t.Fatal(probs.Err())
 	}
-	b := &built{dir: filepath.Join(dir, "out"), album: a, layout: l}
+	b := &built{dir: filepath.Join(dir, "out"), album: a, layout: l,
+		in: Input{Album: a, Layout: l, Project: project, Sources: paths}}
 	o := render.BuildOptions{Album: a, Layout: l, Sources: paths, Formats: formats, Dest: b.dir,
 		Finish: func(tmp string, r *render.Report) error {
 			m, err := Make(tmp, Input{Album: a, Layout: l, Project: project, Sources: paths}, r)
@@ -372,6 +375,79 @@ func TestManifest(t *testing.T) {
 	}
 	if bytes.Contains(data, []byte("\\u0026")) || !strings.HasSuffix(string(data), "}\n") {
 		t.Error("manifest.json escapes HTML or lacks its final newline")
+	}
+}
+
+// TestWrittenSums: the sizes, hashes and PCM MD5s the writers computed as
+// they wrote (render.DeliveryReport.Sums and PCM) cover every WAV, FLAC,
+// MP3 file and DDP image, and the manifest made from them is byte for byte
+// the manifest made by reading and decoding every file of the bundle
+// (the report without them).
+func TestWrittenSums(t *testing.T) {
+	b := buildBundle(t, 5)
+	covered := map[string]bool{}
+	for _, dr := range b.rep.Deliveries {
+		for _, s := range dr.Sums {
+			covered[path.Join(dr.Name, s.Name)] = true
+		}
+	}
+	m := b.manifest(t)
+	for _, f := range m.Files {
+		audio := strings.HasSuffix(f.Path, ".wav") || strings.HasSuffix(f.Path, ".flac") ||
+			strings.HasSuffix(f.Path, ".mp3") || strings.HasSuffix(f.Path, "IMAGE.DAT")
+		if audio != covered[f.Path] {
+			t.Errorf("%s: sums from the writer %v", f.Path, covered[f.Path])
+		}
+	}
+	bare := *b.rep
+	bare.Deliveries = slices.Clone(b.rep.Deliveries)
+	for j := range bare.Deliveries {
+		bare.Deliveries[j].Sums, bare.Deliveries[j].PCM = nil, nil
+	}
+	read, err := Make(b.dir, b.in, &bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := read.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the manifest from the writers' sums differs from the one read from the files:\n%s\nwant\n%s", got, want)
+	}
+	// The sums are what is used: a wrong one shows in the manifest.
+	wrong := *b.rep
+	wrong.Deliveries = slices.Clone(b.rep.Deliveries)
+	for j := range wrong.Deliveries {
+		dr := &wrong.Deliveries[j]
+		if dr.Name == "wav24" {
+			dr.PCM = slices.Clone(dr.PCM)
+			dr.PCM[0].MD5 = strings.Repeat("0", 32)
+		}
+	}
+	m2, err := Make(b.dir, b.in, &wrong)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range m2.Files {
+		if f.Audio != nil && f.Audio.PCMMD5 == strings.Repeat("0", 32) {
+			found = true
+		}
+	}
+	for _, d := range m2.Deliveries {
+		for _, tr := range d.Tracks {
+			if tr.PCMMD5 == strings.Repeat("0", 32) {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("a wrong PCM sum from the writer does not reach the manifest: the sums are not used")
 	}
 }
 

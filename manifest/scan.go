@@ -18,6 +18,7 @@ import (
 
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/pcm"
+	"github.com/lathe-audio/lathe/render"
 )
 
 // hashFile returns the size and SHA-256 of the file at p, recorded under
@@ -40,20 +41,35 @@ func hashFile(p, name string) (Hashed, error) {
 // audio (by its content) the decoded format, length, PCM MD5 and tags,
 // with the PCM MD5 of each of spans (frames of the file) and, when meter
 // is set, their loudness.
-func describe(dir, rel string, spans []span, meter bool) (File, *scan, error) {
+//
+// What the delivery's writer computed as it wrote the file is taken
+// instead of reading it again: sum, the size and hashes of its bytes,
+// when the file still has that size; pcm, the PCM MD5 of the whole file
+// and of spans, when they cover them all and the file's header (read
+// here) gives its length. A file the writer did not describe, an MP3
+// (whose PCM is the decoder's) and a file to meter are read and decoded.
+func describe(dir, rel string, spans []span, meter bool, sum *render.FileSum, pcm []render.PCMSum) (File, *scan, error) {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	f := File{Path: rel, Tags: []Tag{}}
-	fh, err := os.Open(p)
+	fi, err := os.Stat(p)
 	if err != nil {
 		return f, nil, fmt.Errorf("manifest: %w", err)
 	}
-	sh, mh := sha256.New(), md5.New()
-	n, err := io.Copy(io.MultiWriter(sh, mh), fh)
-	fh.Close()
-	if err != nil {
-		return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
+	if sum != nil && sum.Size == fi.Size() {
+		f.Size, f.SHA256, f.MD5 = sum.Size, sum.SHA256, sum.MD5
+	} else {
+		fh, err := os.Open(p)
+		if err != nil {
+			return f, nil, fmt.Errorf("manifest: %w", err)
+		}
+		sh, mh := sha256.New(), md5.New()
+		n, err := io.Copy(io.MultiWriter(sh, mh), fh)
+		fh.Close()
+		if err != nil {
+			return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
+		}
+		f.Size, f.SHA256, f.MD5 = n, hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(mh.Sum(nil))
 	}
-	f.Size, f.SHA256, f.MD5 = n, hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(mh.Sum(nil))
 	format, err := sniff(p, rel)
 	if err != nil {
 		return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
@@ -61,15 +77,66 @@ func describe(dir, rel string, spans []span, meter bool) (File, *scan, error) {
 	if format == "" {
 		return f, nil, nil
 	}
-	sc, err := scanAudio(p, format, spans, meter)
+	sc, err := writtenPCM(p, format, f.Size, spans, meter, pcm)
 	if err != nil {
 		return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
+	}
+	if sc == nil {
+		if sc, err = scanAudio(p, format, spans, meter); err != nil {
+			return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
+		}
 	}
 	f.Audio = &sc.audio
 	if f.Tags, err = readTags(p, format); err != nil {
 		return f, nil, fmt.Errorf("manifest: %s: %w", rel, err)
 	}
 	return f, sc, nil
+}
+
+// writtenPCM returns the scan of a WAV, FLAC or DDP image of size bytes
+// from the PCM MD5s its writer computed (sums) and its header, or nil when
+// they do not give all of it: no sums, a span without one, a length other
+// than the sums', something to meter, or another format.
+func writtenPCM(p, format string, size int64, spans []span, meter bool, sums []render.PCMSum) (*scan, error) {
+	if meter || len(sums) == 0 {
+		return nil, nil
+	}
+	var a Audio
+	switch format {
+	case "cdda":
+		a = Audio{Format: format, Rate: 44100, Channels: 2, Bits: 16, Samples: size / 4}
+	case "wav", "flac":
+		info, err := pcm.Probe(p)
+		if err != nil {
+			return nil, err
+		}
+		f := info.Format
+		a = Audio{Format: format, Rate: f.Rate, Channels: f.Channels, Bits: f.Bits, Float: f.Float, Samples: info.Frames}
+	default:
+		return nil, nil
+	}
+	find := func(start, end int64) (string, bool) {
+		for _, s := range sums {
+			if s.Start == start && s.End == end {
+				return s.MD5, true
+			}
+		}
+		return "", false
+	}
+	whole, ok := find(0, a.Samples)
+	if !ok {
+		return nil, nil
+	}
+	a.PCMMD5 = whole
+	sc := &scan{audio: a}
+	for _, sp := range spans {
+		md5, ok := find(sp.start, sp.end)
+		if !ok {
+			return nil, nil
+		}
+		sc.spans = append(sc.spans, &spanResult{span: sp, frames: sp.end - sp.start, md5: md5})
+	}
+	return sc, nil
 }
 
 // sniff returns the audio format of the file at p by its content ("wav",

@@ -516,7 +516,7 @@ func newChains(o BuildOptions, an *Analysis, jobs []*job, tmp string) ([]*chain,
 	}
 	for _, c := range cs {
 		for _, out := range c.outs {
-			out.meter = newOutMeter(c.rate, out.bits, out.spans)
+			out.meter = newOutMeter(c.rate, out.bits, out.spans, out.pcmSpans())
 		}
 	}
 	return cs, nil
@@ -614,6 +614,35 @@ func newSlot(o BuildOptions, an *Analysis, jb *job, out *output, tmp string) (*w
 	ws.w = w
 	jb.ws = ws
 	return ws, nil
+}
+
+// pcmSpans returns the distinct stream spans whose PCM MD5 the output's
+// deliveries report: each PCM file whole and each track's cut inside it,
+// and records in each slot where its sums come from.
+func (o *output) pcmSpans() []FrameSpan {
+	var spans []FrameSpan
+	index := func(sp FrameSpan) int {
+		if i := slices.Index(spans, sp); i >= 0 {
+			return i
+		}
+		spans = append(spans, sp)
+		return len(spans) - 1
+	}
+	for _, ws := range o.slots {
+		sm, ok := ws.w.(summer)
+		if !ok {
+			continue
+		}
+		for _, f := range sm.pcmFiles() {
+			ws.pcm = append(ws.pcm, slotPCM{file: f.name, start: 0, end: f.span.End - f.span.Start, idx: index(f.span)})
+			for _, c := range ws.s.Cuts {
+				if c.Start >= f.span.Start && c.End <= f.span.End && c != f.span {
+					ws.pcm = append(ws.pcm, slotPCM{file: f.name, start: c.Start - f.span.Start, end: c.End - f.span.Start, idx: index(c)})
+				}
+			}
+		}
+	}
+	return spans
 }
 
 // untouched reports whether a stream at rate passes track k on as lathe

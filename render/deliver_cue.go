@@ -122,6 +122,10 @@ func (c *cueDelivery) Close() ([]string, error) {
 
 func (c *cueDelivery) Abort() { c.wavs.Abort() }
 
+func (c *cueDelivery) pcmFiles() []pcmFile { return c.wavs.pcmFiles() }
+
+func (c *cueDelivery) fileSums() []FileSum { return c.wavs.fileSums() }
+
 // cueRem is the REM metadata of the project's cue sheets: the genre and
 // the release year.
 func cueRem(a *album.Album) cue.Rem {

@@ -86,7 +86,9 @@ type ddpDelivery struct {
 	s    *Stream
 	disc *cdda.Disc
 	w    *ddp.Writer
+	hw   *hashWriter // IMAGE.DAT's bytes, on their way to w
 	pk   cdPacker
+	sum  []FileSum
 }
 
 func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
@@ -109,7 +111,7 @@ func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ddpDelivery{s: s, disc: disc, w: w, pk: newCDPacker(s.Layout)}, nil
+	return &ddpDelivery{s: s, disc: disc, w: w, hw: newHashWriter(w), pk: newCDPacker(s.Layout)}, nil
 }
 
 func (d *ddpDelivery) Write(b *Block) error {
@@ -117,7 +119,7 @@ func (d *ddpDelivery) Write(b *Block) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.w.Write(p)
+	_, err = d.hw.Write(p)
 	return err
 }
 
@@ -126,6 +128,17 @@ func (d *ddpDelivery) Close() ([]string, error) {
 	d.w = nil
 	if err := w.Close(); err != nil {
 		return nil, err
+	}
+	// IMAGE.DAT holds the bytes written, unless the writer padded its
+	// last sector (a stream always ends on a sector): then it is read
+	// again.
+	image := path.Join(DDPFolder, "IMAGE.DAT")
+	fi, err := os.Stat(filepath.Join(d.s.Dir, filepath.FromSlash(image)))
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() == d.hw.n {
+		d.sum = []FileSum{d.hw.sum(image)}
 	}
 	var sheet bytes.Buffer
 	if err := ddp.WritePQSheet(&sheet, d.disc); err != nil {
@@ -145,6 +158,12 @@ func (d *ddpDelivery) Close() ([]string, error) {
 	sort.Strings(files)
 	return append(files, PQSheetName), nil
 }
+
+func (d *ddpDelivery) pcmFiles() []pcmFile {
+	return []pcmFile{{name: path.Join(DDPFolder, "IMAGE.DAT"), span: FrameSpan{0, d.s.Frames}}}
+}
+
+func (d *ddpDelivery) fileSums() []FileSum { return d.sum }
 
 // Abort closes IMAGE.DAT: closing an unfinished Writer fails and removes
 // what it wrote.

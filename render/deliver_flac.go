@@ -28,6 +28,7 @@ func newFLACWriter(s *Stream) (DeliveryWriter, error) {
 	}
 	w, err := newTaggedWriter(s, trackFormat{
 		bits: s.Bits,
+		pcm:  true,
 		open: func(f *os.File, name string, frames int64, tags *metadata.Tags, cover *metadata.Picture) (trackEncoder, error) {
 			cfg := flac.Config{Name: name, Rate: s.Rate, Channels: 2, Bits: s.Bits, Compression: d.Compression, TotalFrames: frames}
 			if tags != nil {

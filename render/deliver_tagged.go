@@ -48,7 +48,8 @@ type trackEncoder interface {
 // trackFormat is what a kind of tagged per-track delivery (flac, mp3)
 // gives taggedWriter.
 type trackFormat struct {
-	bits int // of the samples handed to the encoder
+	bits int  // of the samples handed to the encoder
+	pcm  bool // the file holds the samples as they are (FLAC), not coded (MP3)
 	// open starts the encoder of a track's file, writing to f; tags is
 	// nil when the delivery writes none.
 	open func(f *os.File, name string, frames int64, tags *metadata.Tags, cover *metadata.Picture) (trackEncoder, error)
@@ -72,6 +73,7 @@ type taggedWriter struct {
 	cover  *metadata.Picture
 
 	k    int // current track (index); the files before it are complete
+	sums []FileSum
 	f    *os.File
 	enc  trackEncoder
 	ibuf [2][]int32
@@ -229,7 +231,7 @@ func (w *taggedWriter) Close() ([]string, error) {
 		return nil, fmt.Errorf("track %d: %s: the stream ended before the file was complete", w.k+1, w.names[w.k])
 	}
 	if !w.tags {
-		return w.names, nil
+		return w.names, w.sumFiles()
 	}
 	if len(w.s.Output) != len(w.names) {
 		return nil, fmt.Errorf("%d track measurements of the stream for %d files", len(w.s.Output), len(w.names))
@@ -243,8 +245,35 @@ func (w *taggedWriter) Close() ([]string, error) {
 			return nil, fmt.Errorf("track %d: %s: %w", k+1, name, err)
 		}
 	}
-	return w.names, nil
+	return w.names, w.sumFiles()
 }
+
+// sumFiles hashes the finished files. The encoders seek back to finish
+// their headers and Close rewrites the tags in place, so the bytes are
+// final only now; they are read back from the page cache.
+func (w *taggedWriter) sumFiles() error {
+	for _, name := range w.names {
+		s, err := sumFile(filepath.Join(w.s.Dir, name), name)
+		if err != nil {
+			return err
+		}
+		w.sums = append(w.sums, s)
+	}
+	return nil
+}
+
+func (w *taggedWriter) pcmFiles() []pcmFile {
+	if !w.format.pcm {
+		return nil
+	}
+	var out []pcmFile
+	for k, name := range w.names {
+		out = append(out, pcmFile{name: name, span: w.s.Cuts[k]})
+	}
+	return out
+}
+
+func (w *taggedWriter) fileSums() []FileSum { return w.sums }
 
 func (w *taggedWriter) retag(k int, name string, rg *loudness.ReplayGain) error {
 	tags, err := metadata.ForTrack(w.s.Album, k+1, rg)

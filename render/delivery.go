@@ -153,6 +153,12 @@ type DeliveryReport struct {
 	// limiter had to treat tracks that its first rendering measured over
 	// the ceiling (docs/decisions.md, "Render").
 	Passes int
+	// Sums holds the size and hashes of the files the writer wrote, as it
+	// wrote them (not every file: the small text ones are left out); PCM
+	// the PCM MD5 of each file holding the stream as PCM, whole and each
+	// track's cut in it, computed from the samples written.
+	Sums []FileSum
+	PCM  []PCMSum
 }
 
 // chain is one rendering of the program at a delivery rate, shared by
@@ -223,6 +229,15 @@ type writerSlot struct {
 	progress *progressor // nil without BuildOptions.Progress
 	cuts     int         // the output's span set of the files' cuts (Stream.Cuts)
 	segs     int         // the output's span set of the tracks' segments (the ceiling's)
+	pcm      []slotPCM   // the PCM MD5s to report, by the output's hasher's spans
+}
+
+// slotPCM is a span of a PCM file whose MD5 a delivery reports: the
+// hasher's span idx, at frame start of the file.
+type slotPCM struct {
+	file       string
+	start, end int64
+	idx        int
 }
 
 // limitSeg is a track segment the limiter treats.
@@ -303,12 +318,19 @@ func (c *chain) drain() error {
 		}
 		for _, ws := range o.slots {
 			ws.s.Output = o.meter.sets[ws.cuts].out
-			files, err := ws.w.Close()
+			w := ws.w
+			files, err := w.Close()
 			ws.w = nil
 			if err != nil {
 				return ws.errorf("%w", err)
 			}
 			ws.report.Files = files
+			if sm, ok := w.(summer); ok {
+				ws.report.Sums = sm.fileSums()
+			}
+			for _, p := range ws.pcm {
+				ws.report.PCM = append(ws.report.PCM, PCMSum{File: p.file, Start: p.start, End: p.end, MD5: o.meter.pcm.sum(p.idx)})
+			}
 			for k := range ws.report.Tracks {
 				ws.report.Tracks[k].Output = ws.s.Output[k]
 			}

@@ -82,7 +82,8 @@ const (
 // reads), whatever the number of deliveries.
 type outMeter struct {
 	sets  []*segmentMeter
-	scale float64 // of integer samples
+	pcm   *pcmHasher // nil without spans to hash
+	scale float64    // of integer samples
 	cur   *meterBlock
 	work  chan *meterBlock
 	free  chan *meterBlock
@@ -94,11 +95,12 @@ type meterBlock struct {
 	start int64
 	n     int
 	x     [2][]float64
+	raw   []byte // the frames as PCM, for the hasher
 }
 
 // newOutMeter meters a stream at rate of bits-bit samples (32: float) on
-// each span set.
-func newOutMeter(rate, bits int, sets [][]FrameSpan) *outMeter {
+// each span set, and computes the PCM MD5 of each of pcm.
+func newOutMeter(rate, bits int, sets [][]FrameSpan, pcm []FrameSpan) *outMeter {
 	cfg := loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakAccurate}
 	m := &outMeter{
 		scale: math.Ldexp(1, 1-bits),
@@ -108,6 +110,9 @@ func newOutMeter(rate, bits int, sets [][]FrameSpan) *outMeter {
 	}
 	for _, spans := range sets {
 		m.sets = append(m.sets, newSegmentMeter(spans, cfg))
+	}
+	if len(pcm) > 0 {
+		m.pcm = newPCMHasher(bits, pcm)
 	}
 	for range meterBlocks {
 		m.free <- &meterBlock{x: [2][]float64{make([]float64, meterBlockFrames), make([]float64, meterBlockFrames)}}
@@ -121,6 +126,9 @@ func (m *outMeter) run() {
 	for b := range m.work {
 		if err == nil {
 			x := [][]float64{b.x[0][:b.n], b.x[1][:b.n]}
+			if m.pcm != nil {
+				m.pcm.write(b.start, b.raw)
+			}
 			for _, s := range m.sets {
 				if err = s.feed(b.start, x); err != nil {
 					break
@@ -144,9 +152,12 @@ func (m *outMeter) add(b *Block) {
 	for off := 0; off < n; {
 		if m.cur == nil {
 			m.cur = <-m.free
-			m.cur.start, m.cur.n = b.Start+int64(off), 0
+			m.cur.start, m.cur.n, m.cur.raw = b.Start+int64(off), 0, m.cur.raw[:0]
 		}
 		k := min(n-off, meterBlockFrames-m.cur.n)
+		if m.pcm != nil {
+			m.cur.raw = m.pcm.pack(m.cur.raw, b, off, off+k)
+		}
 		for c := range 2 {
 			dst := m.cur.x[c][m.cur.n : m.cur.n+k]
 			if b.Int != nil {

@@ -24,6 +24,7 @@ type wavFile struct {
 	span  FrameSpan
 	track int // from 1; 0 for the album file
 	f     *os.File
+	hw    *hashWriter
 	bw    *bufio.Writer
 	w     *pcm.WAVWriter
 	done  bool
@@ -137,7 +138,8 @@ func (f *wavFile) open() error {
 	if err != nil {
 		return err
 	}
-	f.f, f.bw = fh, bufio.NewWriterSize(fh, 1<<18)
+	f.f, f.hw = fh, newHashWriter(fh)
+	f.bw = bufio.NewWriterSize(f.hw, 1<<18)
 	f.w, err = pcm.NewWAVWriter(f.bw, f.fmt, f.opts)
 	if err != nil {
 		fh.Close()
@@ -169,6 +171,22 @@ func (w *wavWriter) Close() ([]string, error) {
 		}
 	}
 	return w.names, nil
+}
+
+func (w *wavWriter) pcmFiles() []pcmFile {
+	var out []pcmFile
+	for _, f := range w.files {
+		out = append(out, pcmFile{name: f.name, span: f.span})
+	}
+	return out
+}
+
+func (w *wavWriter) fileSums() []FileSum {
+	var out []FileSum
+	for _, f := range w.files {
+		out = append(out, f.hw.sum(f.name))
+	}
+	return out
 }
 
 func (w *wavWriter) Abort() {

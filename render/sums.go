@@ -1,0 +1,152 @@
+package render
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"os"
+)
+
+// FileSum is one file of a delivery as its writer wrote it: its size and
+// the SHA-256 and MD5 of its bytes, so that a manifest needs not read the
+// file again. A writer hashes the bytes as they go out when it writes the
+// file front to back (WAV files, a DDP image); FLAC and MP3 files, whose
+// headers the encoders and the tagging rewrite in place, are hashed once
+// they are final, as the delivery closes them.
+type FileSum struct {
+	Name        string // relative to the delivery's folder, with slashes
+	Size        int64
+	SHA256, MD5 string // hex
+}
+
+// PCMSum is the PCM MD5 of frames [Start, End) of a file of a delivery
+// that holds a span of the stream as PCM (WAV, FLAC, a DDP image), as
+// package manifest defines it: the samples as written, interleaved,
+// little-endian, each in the smallest whole number of bytes that holds
+// the stream's word length (float32 for a 32-bit stream). A delivery
+// reports the whole of each such file and each track's cut inside it.
+type PCMSum struct {
+	File       string // relative to the delivery's folder, with slashes
+	Start, End int64  // frames of the file
+	MD5        string // hex
+}
+
+// summer is implemented by writers that report what they wrote.
+type summer interface {
+	// pcmFiles returns the files that hold spans of the stream as PCM; it
+	// is called once the writer is made.
+	pcmFiles() []pcmFile
+	// fileSums returns the files' hashes; it is called after Close.
+	fileSums() []FileSum
+}
+
+// pcmFile is a file holding frames of the stream, from Span.Start on.
+type pcmFile struct {
+	name string
+	span FrameSpan
+}
+
+// hashWriter passes bytes on to w and hashes them.
+type hashWriter struct {
+	w        io.Writer
+	sha, md5 hash.Hash
+	n        int64
+}
+
+func newHashWriter(w io.Writer) *hashWriter {
+	return &hashWriter{w: w, sha: sha256.New(), md5: md5.New()}
+}
+
+func (h *hashWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	h.sha.Write(p[:n])
+	h.md5.Write(p[:n])
+	h.n += int64(n)
+	return n, err
+}
+
+func (h *hashWriter) sum(name string) FileSum {
+	return FileSum{Name: name, Size: h.n, SHA256: hex.EncodeToString(h.sha.Sum(nil)), MD5: hex.EncodeToString(h.md5.Sum(nil))}
+}
+
+// sumFile reads a finished file and hashes it.
+func sumFile(path, name string) (FileSum, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FileSum{}, err
+	}
+	defer f.Close()
+	h := newHashWriter(io.Discard)
+	if _, err := io.Copy(h, f); err != nil {
+		return FileSum{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return h.sum(name), nil
+}
+
+// pcmHasher computes the PCM MD5 of spans of an output's stream, from the
+// blocks as written.
+type pcmHasher struct {
+	bits  int // 16, 24, or 32 for float
+	spans []FrameSpan
+	sums  []hash.Hash
+}
+
+func newPCMHasher(bits int, spans []FrameSpan) *pcmHasher {
+	h := &pcmHasher{bits: bits, spans: spans}
+	for range spans {
+		h.sums = append(h.sums, md5.New())
+	}
+	return h
+}
+
+// frameBytes is the size of a frame of PCM.
+func (h *pcmHasher) frameBytes() int {
+	if h.bits == 32 {
+		return 8
+	}
+	return 2 * ((h.bits + 7) / 8)
+}
+
+// pack appends frames [i, j) of b as PCM to raw.
+func (h *pcmHasher) pack(raw []byte, b *Block, i, j int) []byte {
+	switch {
+	case b.Int == nil:
+		l, r := b.Float[0][i:j], b.Float[1][i:j]
+		for k := range l {
+			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(float32(l[k])))
+			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(float32(r[k])))
+		}
+	case h.bits == 16:
+		l, r := b.Int[0][i:j], b.Int[1][i:j]
+		for k := range l {
+			raw = binary.LittleEndian.AppendUint32(raw, uint32(uint16(l[k]))|uint32(uint16(r[k]))<<16)
+		}
+	default:
+		l, r := b.Int[0][i:j], b.Int[1][i:j]
+		for k := range l {
+			x, y := l[k], r[k]
+			raw = append(raw, byte(x), byte(x>>8), byte(x>>16), byte(y), byte(y>>8), byte(y>>16))
+		}
+	}
+	return raw
+}
+
+// write hashes raw, the PCM of the stream frames from start on.
+func (h *pcmHasher) write(start int64, raw []byte) {
+	fb := int64(h.frameBytes())
+	end := start + int64(len(raw))/fb
+	for i, sp := range h.spans {
+		a, b := max(start, sp.Start), min(end, sp.End)
+		if a < b {
+			h.sums[i].Write(raw[(a-start)*fb : (b-start)*fb])
+		}
+	}
+}
+
+// sum returns the PCM MD5 of span i.
+func (h *pcmHasher) sum(i int) string { return hex.EncodeToString(h.sums[i].Sum(nil)) }
