@@ -8,36 +8,14 @@ import (
 	"testing"
 
 	"github.com/lathe-audio/lathe/cdda"
-	"github.com/lathe-audio/lathe/cdtext"
+	"github.com/lathe-audio/lathe/cdda/cddatest"
 )
 
 // goldenCDText is the §4.7 vector of docs/cd-formats.md, in base64.
 const goldenCDText = "gAAAAERpc2MAVHJhY2sgT0gEgAEBB25lAFRyYWNrIFR3b1XJgAICCQBUcmFjayBUaHJlZeZvgAMDCwAAAAAAAAAAAAAAAF33gQAEAEFydGlzdABBcnRpc/0igQEFBXQAQXJ0aXN0AEFydIwlgQMGA2lzdAAAAAAAAAAAAGKsjwAHAAABAwAEAwAAAAAAAED7jwEIAAAAAAAAAAADCQAAANamjwIJAAAAAAAJAAAAAAAAAApO"
 
-// workedDisc is the album of docs/cd-formats.md §2.10: T1 5.0 s, 2 s gap,
-// T2 7.0 s with pre-emphasis, 2 s gap, T3 6.5 s; UPC; ISRCs on T1 and T2;
-// the §4.7 CD-Text.
-func workedDisc() *cdda.Disc {
-	return &cdda.Disc{
-		UPC:      "5012345678900",
-		MasterID: "TESTMASTER 001",
-		Tracks: []cdda.Track{
-			{Pregap: 150, Index: []int{150}, ISRC: "GBAAA2400001"},
-			{Pregap: 150, Index: []int{675}, ISRC: "GBAAA2400002", PreEmphasis: true},
-			{Pregap: 150, Index: []int{1350}},
-		},
-		LeadOut: 1838,
-		Text: &cdtext.Text{
-			Language: cdtext.LanguageEnglish,
-			Disc:     cdtext.Strings{Title: "Disc", Performer: "Artist"},
-			Tracks: []cdtext.Strings{
-				{Title: "Track One", Performer: "Artist"},
-				{Title: "Track Two", Performer: "Artist"},
-				{Title: "Track Three", Performer: "Artist"},
-			},
-		},
-	}
-}
+// workedDisc is the album of docs/cd-formats.md §2.10 (cddatest.WorkedDisc).
+func workedDisc() *cdda.Disc { return cddatest.WorkedDisc() }
 
 // audio returns IMAGE.DAT content for d: zeros for track 1's pregap, then
 // a deterministic non-zero pattern up to the lead-out, cut short by

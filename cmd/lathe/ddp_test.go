@@ -14,37 +14,14 @@ import (
 	"testing"
 
 	"github.com/lathe-audio/lathe/cdda"
-	"github.com/lathe-audio/lathe/cdtext"
+	"github.com/lathe-audio/lathe/cdda/cddatest"
 	"github.com/lathe-audio/lathe/cue"
 	"github.com/lathe-audio/lathe/ddp"
 	"github.com/lathe-audio/lathe/pcm"
 )
 
-// workedDisc is the album of docs/cd-formats.md §2.10: T1 5.0 s, a 2 s
-// gap, T2 7.0 s with pre-emphasis, a 2 s gap, T3 6.5 s (padded to the
-// sector); UPC, ISRCs on T1 and T2, CD-Text titles. Its §1 table gives
-// every time the tests expect.
-func workedDisc() *cdda.Disc {
-	return &cdda.Disc{
-		UPC:      "5012345678900",
-		MasterID: "TESTMASTER 001",
-		Tracks: []cdda.Track{
-			{Pregap: 150, Index: []int{150}, ISRC: "GBAAA2400001"},
-			{Pregap: 150, Index: []int{675}, ISRC: "GBAAA2400002", PreEmphasis: true},
-			{Pregap: 150, Index: []int{1350}},
-		},
-		LeadOut: 1838,
-		Text: &cdtext.Text{
-			Language: cdtext.LanguageEnglish,
-			Disc:     cdtext.Strings{Title: "Disc", Performer: "Artist"},
-			Tracks: []cdtext.Strings{
-				{Title: "Track One", Performer: "Artist"},
-				{Title: "Track Two", Performer: "Artist"},
-				{Title: "Track Three", Performer: "Artist"},
-			},
-		},
-	}
-}
+// workedDisc is the album of docs/cd-formats.md §2.10 (cddatest.WorkedDisc).
+func workedDisc() *cdda.Disc { return cddatest.WorkedDisc() }
 
 // testImage returns IMAGE.DAT content for d: silence for track 1's pregap,
 // then a deterministic pattern with no zero byte up to the lead-out.
