@@ -43,21 +43,8 @@ for tool in sox soxi ffmpeg flac lame go /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench-e2e: $tool not found" >&2; exit 1; }
 done
 
-D=300
-effects=(
-	"pinknoise pinknoise lowpass 12000 tremolo 0.05 60 gain -20"
-	"pinknoise pinknoise lowpass 4000 tremolo 0.2 40 gain -10"
-	"brownnoise pinknoise lowpass 9000 tremolo 0.02 80 gain -12"
-	"sine 220 sine 330 tremolo 3 30 gain -9"
-	"pinknoise pinknoise gain 3 lowpass 15000"
-	"pinknoise pinknoise highpass 200 lowpass 10000 tremolo 0.5 50 gain -16"
-	"sine 110 sine 165 tremolo 5 60 gain -8"
-	"pinknoise pinknoise bandpass 1000 2q tremolo 0.03 90 gain -6"
-	"whitenoise whitenoise lowpass 8000 tremolo 1 20 gain -24"
-	"pinknoise pinknoise gain 2 lowpass 12000 tremolo 0.07 50"
-	"brownnoise brownnoise tremolo 0.01 95 gain -18"
-	"pinknoise pinknoise highpass 60 lowpass 16000 gain -1"
-)
+# shellcheck source=scripts/album12.sh
+. "$root/scripts/album12.sh"
 formats=("44100 16" "44100 16" "44100 16" "44100 16" "48000 24" "48000 24" "48000 24" "48000 24"
 	"96000 24" "96000 24" "96000 24" "96000 24")
 mkdir -p src
@@ -66,9 +53,7 @@ for i in $(seq 1 12); do
 	[ -s "$f" ] && continue
 	read -r rate bits <<<"${formats[$((i - 1))]}"
 	echo "generating $f ($rate Hz, $bits-bit)" >&2
-	# shellcheck disable=SC2086
-	sox -R -V1 -n -r "$rate" -b "$bits" -c 2 "$f.tmp.wav" synth $D ${effects[$((i - 1))]} fade t 0.5 $D 3
-	mv "$f.tmp.wav" "$f"
+	album12_track "$f" "$i" "$rate" "$bits"
 done
 src=(src/[01][0-9].wav)
 

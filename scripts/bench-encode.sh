@@ -37,30 +37,11 @@ for tool in sox flac lame go; do
 	command -v "$tool" >/dev/null || { echo "bench-encode: $tool not found" >&2; exit 1; }
 done
 
-# Twelve tracks of music-like noise and tones, different in level and
-# spectrum; SoX's -R makes them the same on every run.
-D=300
-effects=(
-	"pinknoise pinknoise lowpass 12000 tremolo 0.05 60 gain -20"
-	"pinknoise pinknoise lowpass 4000 tremolo 0.2 40 gain -10"
-	"brownnoise pinknoise lowpass 9000 tremolo 0.02 80 gain -12"
-	"sine 220 sine 330 tremolo 3 30 gain -9"
-	"pinknoise pinknoise gain 3 lowpass 15000"
-	"pinknoise pinknoise highpass 200 lowpass 10000 tremolo 0.5 50 gain -16"
-	"sine 110 sine 165 tremolo 5 60 gain -8"
-	"pinknoise pinknoise bandpass 1000 2q tremolo 0.03 90 gain -6"
-	"whitenoise whitenoise lowpass 8000 tremolo 1 20 gain -24"
-	"pinknoise pinknoise gain 2 lowpass 12000 tremolo 0.07 50"
-	"brownnoise brownnoise tremolo 0.01 95 gain -18"
-	"pinknoise pinknoise highpass 60 lowpass 16000 gain -1"
-)
+# shellcheck source=scripts/album12.sh
+. "$root/scripts/album12.sh"
 gen() { # gen RATE BITS PREFIX
 	for i in $(seq 1 12); do
-		f=$(printf '%s%02d.wav' "$3" "$i")
-		[ -s "$f" ] && continue
-		# shellcheck disable=SC2086
-		sox -R -V1 -n -r "$1" -b "$2" -c 2 "$f.tmp.wav" synth $D ${effects[$((i - 1))]} fade t 0.5 $D 3
-		mv "$f.tmp.wav" "$f"
+		album12_track "$(printf '%s%02d.wav' "$3" "$i")" "$i" "$1" "$2"
 	done
 }
 if [ ! -s hi12.wav ] || [ ! -s cd12.wav ]; then
