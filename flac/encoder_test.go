@@ -3,6 +3,7 @@ package flac_test
 import (
 	"bytes"
 	"errors"
+	"github.com/lathe-audio/lathe/internal/leakcheck"
 	"io"
 	"os"
 	"path/filepath"
@@ -160,25 +161,12 @@ func TestManyEncoders(t *testing.T) {
 	x := metadatatest.Signal(3, 44100, 2, 5000, 16)
 	cover := &metadata.Picture{MIME: "image/png", Width: 64, Height: 64, Depth: 24, Data: metadatatest.PNG(t, 64, 64)}
 	cfg := flac.Config{Name: "many", Rate: 44100, Channels: 2, Bits: 16, Compression: 8, Tags: testTags, Cover: cover}
-	run := func(n int) {
-		for range n {
-			if err := encode(&metadatatest.MemFile{}, cfg, x, 4096); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	run(5)
-	c0, g0 := flac.HeapInUse()
-	run(100)
-	c1, g1 := flac.HeapInUse()
-	t.Logf("C heap %d -> %d bytes, Go heap %d -> %d bytes over 100 encodes", c0, c1, g0, g1)
 	// One leaked libFLAC encoder alone holds hundreds of kilobytes.
-	if c1-c0 > 256<<10 {
-		t.Errorf("C heap grew by %d bytes over 100 encodes", c1-c0)
-	}
-	if g1-g0 > 4<<20 {
-		t.Errorf("Go heap grew by %d bytes over 100 encodes", g1-g0)
-	}
+	leakcheck.Check(t, 256<<10, func() {
+		if err := encode(&metadatatest.MemFile{}, cfg, x, 4096); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestParallel runs encoders of both kinds of input concurrently (as a

@@ -39,12 +39,3 @@ FLAC__StreamEncoderInitStatus lathe_flac_init(FLAC__StreamEncoder *enc, uintptr_
 const char *lathe_flac_init_status(FLAC__StreamEncoderInitStatus s) {
 	return FLAC__StreamEncoderInitStatusString[s];
 }
-
-#include <malloc.h>
-
-// lathe_flac_heap returns the bytes the C allocator has handed out and not
-// taken back (glibc), for the leak test.
-size_t lathe_flac_heap(void) {
-	struct mallinfo2 m = mallinfo2();
-	return m.uordblks + m.hblkhd;
-}

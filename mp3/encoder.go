@@ -3,7 +3,6 @@ package mp3
 /*
 #cgo LDFLAGS: -lmp3lame
 #include <stdlib.h>
-#include <malloc.h>
 #include <lame/lame.h>
 
 // lathe_mp3_setup applies the settings; it returns the first failing
@@ -31,12 +30,6 @@ static int lathe_mp3_setup(lame_t gf, int rate, int channels, int bitrate, int v
 	return 0;
 }
 
-// lathe_mp3_heap returns the bytes the C allocator has handed out and not
-// taken back (glibc), for the leak test.
-static size_t lathe_mp3_heap(void) {
-	struct mallinfo2 m = mallinfo2();
-	return m.uordblks + m.hblkhd;
-}
 */
 import "C"
 
@@ -361,14 +354,4 @@ func (e *Encoder) Close() error {
 		return e.fail(e.errorf("seek to the end: %w", err))
 	}
 	return nil
-}
-
-// heapInUse returns the bytes in use on the C heap (glibc's count) and on
-// the Go heap after a collection; the leak test compares them across many
-// encodes.
-func heapInUse() (c, g int64) {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(C.lathe_mp3_heap()), int64(ms.HeapAlloc)
 }

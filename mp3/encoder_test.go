@@ -3,6 +3,7 @@ package mp3_test
 import (
 	"bytes"
 	"errors"
+	"github.com/lathe-audio/lathe/internal/leakcheck"
 	"io"
 	"os"
 	"path/filepath"
@@ -200,23 +201,10 @@ func TestManyEncoders(t *testing.T) {
 	x := metadatatest.Signal(3, 44100, 2, 5000, 16)
 	cover := &metadata.Picture{MIME: "image/png", Data: metadatatest.PNG(t, 64, 64)}
 	cfg := mp3.Config{Name: "many", Rate: 44100, Channels: 2, Bits: 16, Tags: testFrames, Cover: cover}
-	run := func(n int) {
-		for range n {
-			if err := encode(&metadatatest.MemFile{}, cfg, x, 4096); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	run(5)
-	c0, g0 := mp3.HeapInUse()
-	run(100)
-	c1, g1 := mp3.HeapInUse()
-	t.Logf("C heap %d -> %d bytes, Go heap %d -> %d bytes over 100 encodes", c0, c1, g0, g1)
 	// One leaked LAME encoder alone holds hundreds of kilobytes.
-	if c1-c0 > 256<<10 {
-		t.Errorf("C heap grew by %d bytes over 100 encodes", c1-c0)
-	}
-	if g1-g0 > 4<<20 {
-		t.Errorf("Go heap grew by %d bytes over 100 encodes", g1-g0)
-	}
+	leakcheck.Check(t, 256<<10, func() {
+		if err := encode(&metadatatest.MemFile{}, cfg, x, 4096); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -1,3 +1,0 @@
-package flac
-
-var HeapInUse = heapInUse

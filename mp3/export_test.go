@@ -1,3 +1,0 @@
-package mp3
-
-var HeapInUse = heapInUse
