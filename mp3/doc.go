@@ -1,6 +1,8 @@
 // Package mp3 encodes tagged MP3 files with LAME 3.100
 // (https://lame.sourceforge.io/, LGPL-2.0, linked dynamically) through a
-// small cgo binding to libmp3lame (lame/lame.h).
+// small cgo binding to libmp3lame (lame/lame.h), and decodes them again
+// with the decoder LAME ships (hip, from mpglib) to measure and check what
+// was written.
 //
 // The stream is MPEG-1 Layer III (ISO/IEC 11172-3) at 32, 44.1 or 48 kHz:
 // the caller resamples, LAME never does. It is CBR at a given bitrate
@@ -27,4 +29,14 @@
 // tag of a finished file in place within its size, so that tags known only
 // after the audio (ReplayGain) never move the MPEG stream. No ID3v1 tag
 // is written.
+//
+// Decode trims the decoded stream as the info tag says (the encoder delay
+// plus the decoder's 529 samples at the start, the padding less those 529
+// at the end), so that it gives exactly the samples the encoder received,
+// aligned with them: the same samples, within rounding, as ffmpeg's
+// gapless decoding. MP3 decoders are not bit-exact, so a PCM MD5 of
+// decoded MP3 is that decoder's; hip's output does not depend on the CPU
+// it runs on (plain C, no hand-written SIMD). hip keeps scratch memory
+// shared by every decoder in the process, so its calls take turns (a
+// frame at a time) under a lock.
 package mp3

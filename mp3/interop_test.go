@@ -92,7 +92,45 @@ func TestGapless(t *testing.T) {
 			if s < tt.minSNR {
 				t.Errorf("SNR %.1f dB against the input, want at least %.0f dB (decoded audio misaligned?)", s, tt.minSNR)
 			}
+			checkDecode(t, path, tt.rate, tt.channels, y)
 		})
+	}
+}
+
+// checkDecode decodes the file with Decode and requires ffmpeg's
+// decoding, ref, sample for sample: the same length and alignment, and
+// every sample within rounding (1.5 steps of 16 bits) of ffmpeg's float
+// output.
+func checkDecode(t *testing.T, path string, rate, channels int, ref [][]float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var info mp3.Info
+	var got []int16
+	err = mp3.Decode(f, func(i mp3.Info) error { info = i; return nil }, func(x []int16) error {
+		got = append(got, x...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Rate != rate || info.Channels != channels {
+		t.Fatalf("Decode says %d Hz, %d channels; want %d Hz, %d", info.Rate, info.Channels, rate, channels)
+	}
+	if n := len(got) / channels; n != len(ref[0]) {
+		t.Fatalf("Decode gives %d frames, ffmpeg %d", n, len(ref[0]))
+	}
+	worst := 0.0
+	for i, v := range got {
+		d := math.Abs(float64(v)/32768 - ref[i%channels][i/channels])
+		worst = max(worst, d*32768)
+	}
+	t.Logf("Decode within %.2f steps of ffmpeg", worst)
+	if worst > 1.5 {
+		t.Errorf("Decode differs from ffmpeg by %.2f steps of 16 bits, want at most 1.5", worst)
 	}
 }
 
