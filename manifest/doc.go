@@ -23,8 +23,8 @@
 // WAV the MD5 of its data chunk. A 32-bit float WAV gives its IEEE 754
 // single-precision bytes, little-endian (its data chunk too). A DDP
 // IMAGE.DAT is 16-bit little-endian PCM already: its bytes. An MP3 is
-// decoded to 16-bit integers by github.com/hajimehoshi/go-mp3 and trimmed
-// as its LAME info tag says (the info frame, the encoder delay plus the
+// decoded to 16-bit integers by LAME's decoder (mp3.Decode, through
+// render.DecodeMP3) and trimmed as its LAME info tag says (the info frame, the encoder delay plus the
 // decoder's 529 samples at the start, the end padding less those 529 at
 // the end), so that it holds exactly the track's samples; MP3 decoders are
 // not bit-exact, so this MD5 is that decoder's.
@@ -37,15 +37,16 @@
 // # Loudness
 //
 // Make takes the size, SHA-256, MD5 and PCM MD5s that the render's
-// writers computed as they wrote (render.DeliveryReport.Sums and PCM)
-// rather than reading the files again, and decodes only the MP3s and what
-// no writer described; Verify reads and decodes everything.
+// writers computed as they wrote (render.DeliveryReport.Sums and PCM; an
+// mp3 delivery decodes each file as it is written) rather than reading
+// the files again, and decodes only what no writer described; Verify
+// reads and decodes everything.
 //
 // Every track's integrated loudness, loudness range, sample and true peak
 // (accurate, loudness.TruePeakAccurate) are measured on the written file:
 // for WAV, FLAC and DDP the render's measurement of the stream as written
 // (render.TrackReport.Output), which is exactly the PCM a reader of the
-// file decodes; for MP3 the decoded file, metered here.
+// file decodes; for MP3 the decoded file (render.TrackReport.Decoded).
 //
 // # Verification
 //

@@ -258,7 +258,7 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 			p := place{file: files[k], start: starts[k], n: c.End - c.Start}
 			places[j] = append(places[j], p)
 			spans[p.file] = append(spans[p.file], span{p.start, p.start + p.n})
-			if dr.Kind == album.KindMP3 {
+			if dr.Kind == album.KindMP3 && dr.Tracks[k].Decoded == nil {
 				metered[p.file] = true
 			}
 		}
@@ -322,8 +322,11 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 				Limiter: Limiter{Limited: tr.Limited, MaxReduction: round3(tr.MaxReductionDB), Frames: tr.LimitedFrames},
 			}
 			ms := tr.Output
-			if sr.m != nil {
+			switch {
+			case sr.m != nil:
 				ms, t.Measured = sr.m, "decoded"
+			case tr.Decoded != nil:
+				ms, t.Measured = tr.Decoded, "decoded"
 			}
 			if ms == nil {
 				return nil, fmt.Errorf("manifest: delivery %q track %d: no measurement of the output", dr.Name, k+1)

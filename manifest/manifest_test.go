@@ -380,9 +380,10 @@ func TestManifest(t *testing.T) {
 
 // TestWrittenSums: the sizes, hashes and PCM MD5s the writers computed as
 // they wrote (render.DeliveryReport.Sums and PCM) cover every WAV, FLAC,
-// MP3 file and DDP image, and the manifest made from them is byte for byte
-// the manifest made by reading and decoding every file of the bundle
-// (the report without them).
+// MP3 file and DDP image, and the manifest made from them (and from the
+// MP3s' decoding in the render, TrackReport.Decoded) is byte for byte the
+// manifest made by reading, decoding and metering every file of the
+// bundle (the report without them).
 func TestWrittenSums(t *testing.T) {
 	b := buildBundle(t, 5)
 	covered := map[string]bool{}
@@ -401,8 +402,20 @@ func TestWrittenSums(t *testing.T) {
 	}
 	bare := *b.rep
 	bare.Deliveries = slices.Clone(b.rep.Deliveries)
+	decoded := 0
 	for j := range bare.Deliveries {
-		bare.Deliveries[j].Sums, bare.Deliveries[j].PCM = nil, nil
+		dr := &bare.Deliveries[j]
+		dr.Sums, dr.PCM = nil, nil
+		dr.Tracks = slices.Clone(dr.Tracks)
+		for k := range dr.Tracks {
+			if dr.Tracks[k].Decoded != nil {
+				decoded++
+			}
+			dr.Tracks[k].Decoded = nil
+		}
+	}
+	if decoded == 0 {
+		t.Fatal("no track of the mp3 delivery reports its decoding")
 	}
 	read, err := Make(b.dir, b.in, &bare)
 	if err != nil {

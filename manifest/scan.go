@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 
 	"github.com/lathe-audio/lathe/loudness"
+	"github.com/lathe-audio/lathe/mp3"
 	"github.com/lathe-audio/lathe/pcm"
 	"github.com/lathe-audio/lathe/render"
 )
@@ -46,8 +47,8 @@ func hashFile(p, name string) (Hashed, error) {
 // instead of reading it again: sum, the size and hashes of its bytes,
 // when the file still has that size; pcm, the PCM MD5 of the whole file
 // and of spans, when they cover them all and the file's header (read
-// here) gives its length. A file the writer did not describe, an MP3
-// (whose PCM is the decoder's) and a file to meter are read and decoded.
+// here) gives its length. A file the writer did not describe and a file
+// to meter are read and decoded.
 func describe(dir, rel string, spans []span, meter bool, sum *render.FileSum, pcm []render.PCMSum) (File, *scan, error) {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	f := File{Path: rel, Tags: []Tag{}}
@@ -93,8 +94,9 @@ func describe(dir, rel string, spans []span, meter bool, sum *render.FileSum, pc
 	return f, sc, nil
 }
 
-// writtenPCM returns the scan of a WAV, FLAC or DDP image of size bytes
-// from the PCM MD5s its writer computed (sums) and its header, or nil when
+// writtenPCM returns the scan of a WAV, FLAC, MP3 or DDP image of size
+// bytes from the PCM MD5s its writer computed (sums; of an MP3, its
+// decoding, render.DecodeMP3) and its header, or nil when
 // they do not give all of it: no sums, a span without one, a length other
 // than the sums', something to meter, or another format.
 func writtenPCM(p, format string, size int64, spans []span, meter bool, sums []render.PCMSum) (*scan, error) {
@@ -112,6 +114,17 @@ func writtenPCM(p, format string, size int64, spans []span, meter bool, sums []r
 		}
 		f := info.Format
 		a = Audio{Format: format, Rate: f.Rate, Channels: f.Channels, Bits: f.Bits, Float: f.Float, Samples: info.Frames}
+	case "mp3":
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		info, err := mp3.ReadInfo(fh)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		a = Audio{Format: format, Rate: info.Rate, Channels: info.Channels, Bits: 16, Samples: info.Tag.Samples()}
 	default:
 		return nil, nil
 	}

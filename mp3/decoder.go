@@ -76,14 +76,7 @@ const idleCalls = 4
 // count the tag gives, is an error.
 func Decode(r io.Reader, start func(Info) error, each func(pcm []int16) error) error {
 	br := bufio.NewReaderSize(r, decodeChunk)
-	if err := skipID3v2(br); err != nil {
-		return err
-	}
-	head, err := br.Peek(256)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read the first MPEG frame: %w", err)
-	}
-	info, err := parseFirstFrame(head)
+	info, err := readHead(br)
 	if err != nil {
 		return err
 	}
@@ -171,6 +164,25 @@ func Decode(r io.Reader, start func(Info) error, each func(pcm []int16) error) e
 		return fmt.Errorf("decoded %d samples, the info tag says %d", done, keep)
 	}
 	return nil
+}
+
+// ReadInfo reads the format and the info tag of the MPEG stream read from
+// r, after its ID3v2 tag, without decoding it.
+func ReadInfo(r io.Reader) (Info, error) {
+	return readHead(bufio.NewReader(r))
+}
+
+// readHead reads past the ID3v2 tag at the start of br and returns the
+// format and info tag of the stream's first frame, which it leaves unread.
+func readHead(br *bufio.Reader) (Info, error) {
+	if err := skipID3v2(br); err != nil {
+		return Info{}, err
+	}
+	head, err := br.Peek(256)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return Info{}, fmt.Errorf("read the first MPEG frame: %w", err)
+	}
+	return parseFirstFrame(head)
 }
 
 // skipID3v2 reads past an ID3v2 tag (ID3v2.4 §3.1: a 10-byte header with

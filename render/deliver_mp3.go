@@ -1,9 +1,15 @@
 package render
 
 import (
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/lathe-audio/lathe/album"
+	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/metadata"
 	"github.com/lathe-audio/lathe/mp3"
 )
@@ -28,7 +34,8 @@ func newMP3Writer(s *Stream) (DeliveryWriter, error) {
 		bits = 24
 	}
 	w, err := newTaggedWriter(s, trackFormat{
-		bits: bits,
+		bits:   bits,
+		decode: func(path string) (*DecodedFile, error) { return DecodeMP3(path, true) },
 		open: func(f *os.File, name string, frames int64, tags *metadata.Tags, cover *metadata.Picture) (trackEncoder, error) {
 			cfg := mp3.Config{Name: name, Rate: s.Rate, Channels: 2, Bits: bits, Bitrate: d.Bitrate, Quality: d.Quality, TotalFrames: frames}
 			if tags != nil {
@@ -44,4 +51,80 @@ func newMP3Writer(s *Stream) (DeliveryWriter, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// DecodedFile is an MP3 file decoded with mp3.Decode: its rate, its
+// length in frames, the PCM MD5 of the decoded 16-bit stereo samples (as
+// PCMSum defines it) and, when asked, their measurement (accurate true
+// peak).
+type DecodedFile struct {
+	Rate        int
+	Frames      int64
+	PCMMD5      string
+	Measurement *loudness.Measurement
+}
+
+// decodeFrames is how many decoded frames are metered at a time.
+const decodeFrames = 16384
+
+// DecodeMP3 decodes the stereo MP3 file at path and hashes, and with meter
+// measures, what it holds. An mp3 delivery decodes each file once it is
+// written (TrackReport.Decoded); package manifest uses it to check one.
+func DecodeMP3(path string, meter bool) (*DecodedFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d := &DecodedFile{}
+	h := md5.New()
+	var m *loudness.Meter
+	var raw []byte
+	x := [2][]float64{make([]float64, 0, decodeFrames), make([]float64, 0, decodeFrames)}
+	flush := func() error {
+		if len(x[0]) == 0 {
+			return nil
+		}
+		err := m.Write([][]float64{x[0], x[1]})
+		x[0], x[1] = x[0][:0], x[1][:0]
+		return err
+	}
+	err = mp3.Decode(f, func(info mp3.Info) error {
+		if info.Channels != 2 {
+			return fmt.Errorf("%d channels; a delivery's MP3s are stereo", info.Channels)
+		}
+		d.Rate = info.Rate
+		if meter {
+			m, err = loudness.NewMeter(loudness.Config{Rate: info.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 1})
+		}
+		return err
+	}, func(pcm []int16) error {
+		raw = raw[:0]
+		for _, v := range pcm {
+			raw = binary.LittleEndian.AppendUint16(raw, uint16(v))
+		}
+		h.Write(raw)
+		d.Frames += int64(len(pcm) / 2)
+		if m == nil {
+			return nil
+		}
+		for i := 0; i < len(pcm); i += 2 {
+			x[0] = append(x[0], float64(pcm[i])/32768)
+			x[1] = append(x[1], float64(pcm[i+1])/32768)
+		}
+		if len(x[0]) < decodeFrames-mp3.FrameSamples {
+			return nil
+		}
+		return flush()
+	})
+	if err == nil && m != nil {
+		if err = flush(); err == nil {
+			d.Measurement = m.Measure()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	d.PCMMD5 = hex.EncodeToString(h.Sum(nil))
+	return d, nil
 }

@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,13 +23,16 @@ import (
 // album's tags (TSRC, track n/3, disc 1/2, ...), the cover as an attached
 // 600 x 400 PNG picture, and ReplayGain TXXX values that match −18 − I
 // and the true peaks of the float wav delivery of the same stream. An
-// mp3 delivery with tags = false starts with the MPEG stream.
+// mp3 delivery with tags = false starts with the MPEG stream. The
+// report's decoding of each file (TrackReport.Decoded, and its PCM sum)
+// has ffmpeg's frame count and, within 0.01 LU and 0.02 dB, the loudness
+// and true peak of ffmpeg's decoding.
 func TestMP3Delivery(t *testing.T) {
 	ffmpeg := testtool.Require(t, "ffmpeg", "ffmpeg")
 	ffprobe := testtool.Require(t, "ffprobe", "ffmpeg")
 	dir := t.TempDir()
 	p := taggedProject(t, dir)
-	_, out := build(t, p, nil)
+	rep, out := build(t, p, nil)
 	titles := []string{"Eins", "Zwei", "Drei"}
 	artists := []string{"Les Éléments", "Les Éléments", "Gäste"}
 	for _, tc := range []struct {
@@ -49,6 +54,7 @@ func TestMP3Delivery(t *testing.T) {
 			if got, want := len(pcm)/4, len(ref[0]); got != want {
 				t.Errorf("%s: ffmpeg decodes %d frames, the track has %d", what, got, want)
 			}
+			checkDecoded(t, what, rep, tc.del, k, name+".mp3", tc.rate, pcm)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -108,6 +114,50 @@ func TestMP3Delivery(t *testing.T) {
 			rg, _ := replayGainTags(t, tc.del+"/"+taggedNames[k], list.String())
 			checkReplayGain(t, tc.del+"/"+taggedNames[k], rg, ms[k], al)
 		}
+	}
+}
+
+// checkDecoded compares the report's decoding of track k's file in
+// delivery del with ffmpeg's, pcm (16-bit stereo).
+func checkDecoded(t *testing.T, what string, rep *Report, del string, k int, file string, rate int, pcm []byte) {
+	t.Helper()
+	var dr *DeliveryReport
+	for j := range rep.Deliveries {
+		if rep.Deliveries[j].Name == del {
+			dr = &rep.Deliveries[j]
+		}
+	}
+	if dr == nil {
+		t.Fatalf("no delivery %q in the report", del)
+	}
+	d := dr.Tracks[k].Decoded
+	if d == nil {
+		t.Fatalf("%s: the report has no decoding of the file", what)
+	}
+	var sum *PCMSum
+	for i := range dr.PCM {
+		if dr.PCM[i].File == file {
+			sum = &dr.PCM[i]
+		}
+	}
+	if frames := int64(len(pcm) / 4); sum == nil || sum.Start != 0 || sum.End != frames || len(sum.MD5) != 32 {
+		t.Fatalf("%s: PCM sum %+v, want frames 0 to %d", what, sum, frames)
+	}
+	m, err := loudness.NewMeter(loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakAccurate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := [][]float64{make([]float64, len(pcm)/4), make([]float64, len(pcm)/4)}
+	for i := range x[0] {
+		x[0][i] = float64(int16(binary.LittleEndian.Uint16(pcm[4*i:]))) / 32768
+		x[1][i] = float64(int16(binary.LittleEndian.Uint16(pcm[4*i+2:]))) / 32768
+	}
+	if err := m.Write(x); err != nil {
+		t.Fatal(err)
+	}
+	ff := m.Measure()
+	if math.Abs(d.Integrated-ff.Integrated) > 0.01 || math.Abs(d.TruePeak-ff.TruePeak) > 0.02 {
+		t.Errorf("%s: decoded %.3f LUFS, %.3f dBTP; ffmpeg's decoding %.3f LUFS, %.3f dBTP", what, d.Integrated, d.TruePeak, ff.Integrated, ff.TruePeak)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
@@ -50,6 +51,10 @@ type trackEncoder interface {
 type trackFormat struct {
 	bits int  // of the samples handed to the encoder
 	pcm  bool // the file holds the samples as they are (FLAC), not coded (MP3)
+	// decode, when set, decodes a finished file (before its final tags)
+	// to measure what it holds: coded formats, whose decoded samples are
+	// not the stream's.
+	decode func(path string) (*DecodedFile, error)
 	// open starts the encoder of a track's file, writing to f; tags is
 	// nil when the delivery writes none.
 	open func(f *os.File, name string, frames int64, tags *metadata.Tags, cover *metadata.Picture) (trackEncoder, error)
@@ -77,6 +82,12 @@ type taggedWriter struct {
 	f    *os.File
 	enc  trackEncoder
 	ibuf [2][]int32
+
+	// The finished files' decoding (format.decode), each on a goroutine
+	// of its own while the stream goes on.
+	decoding sync.WaitGroup
+	decoded  []*DecodedFile
+	decErrs  []error
 }
 
 func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
@@ -97,6 +108,10 @@ func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 		return nil, fmt.Errorf("a %d-bit stream for %d-bit files", s.Bits, format.bits)
 	}
 	w := &taggedWriter{s: s, format: format, names: names, tags: d.Tags}
+	if format.decode != nil {
+		w.decoded = make([]*DecodedFile, len(names))
+		w.decErrs = make([]error, len(names))
+	}
 	if d.Tags {
 		if w.cover, _, err = EmbeddedCover(a); err != nil {
 			return nil, err
@@ -211,13 +226,23 @@ func (w *taggedWriter) startTrack() error {
 	return nil
 }
 
-// endTrack finishes the current track's file.
+// endTrack finishes the current track's file, and starts decoding it when
+// the format asks.
 func (w *taggedWriter) endTrack() error {
 	err := w.enc.Close()
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
 	w.f, w.enc = nil, nil
+	if err == nil && w.format.decode != nil {
+		k := w.k
+		path := filepath.Join(w.s.Dir, w.names[k])
+		w.decoding.Add(1)
+		go func() {
+			defer w.decoding.Done()
+			w.decoded[k], w.decErrs[k] = w.format.decode(path)
+		}()
+	}
 	return err
 }
 
@@ -229,6 +254,13 @@ func (w *taggedWriter) endTrack() error {
 func (w *taggedWriter) Close() ([]string, error) {
 	if w.k < len(w.s.Cuts) {
 		return nil, fmt.Errorf("track %d: %s: the stream ended before the file was complete", w.k+1, w.names[w.k])
+	}
+	// The tags are rewritten in place: the decoders must be done reading.
+	w.decoding.Wait()
+	for k, err := range w.decErrs {
+		if err != nil {
+			return nil, fmt.Errorf("track %d: decode %w", k+1, err)
+		}
 	}
 	if !w.tags {
 		return w.names, w.sumFiles()
@@ -297,7 +329,12 @@ func (w *taggedWriter) Abort() {
 		w.f.Close()
 		w.f, w.enc = nil, nil
 	}
+	w.decoding.Wait()
 }
+
+// decodedFiles returns, after Close, each file's decoding (nil when the
+// format decodes none).
+func (w *taggedWriter) decodedFiles() []*DecodedFile { return w.decoded }
 
 // replayGains returns the ReplayGain 2.0 values of each track
 // (docs/loudness.md §7.3) from its measurement as delivered: track gain

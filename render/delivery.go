@@ -134,6 +134,9 @@ type TrackReport struct {
 	// the samples a reader of the file gets. Positions count from the
 	// cut's first frame.
 	Output *loudness.Measurement
+	// Decoded is, for a coded format (mp3), the track's file decoded as
+	// a player decodes it (DecodeMP3) and measured; nil for the others.
+	Decoded *loudness.Measurement
 }
 
 // DeliveryReport is the outcome of one delivery.
@@ -333,6 +336,12 @@ func (c *chain) drain() error {
 			}
 			for k := range ws.report.Tracks {
 				ws.report.Tracks[k].Output = ws.s.Output[k]
+			}
+			if dw, ok := w.(decoder); ok {
+				for k, d := range dw.decodedFiles() {
+					ws.report.Tracks[k].Decoded = d.Measurement
+					ws.report.PCM = append(ws.report.PCM, PCMSum{File: files[k], Start: 0, End: d.Frames, MD5: d.PCMMD5})
+				}
 			}
 		}
 	}

@@ -25,7 +25,8 @@ type FileSum struct {
 }
 
 // PCMSum is the PCM MD5 of frames [Start, End) of a file of a delivery
-// that holds a span of the stream as PCM (WAV, FLAC, a DDP image), as
+// that holds a span of the stream as PCM (WAV, FLAC, a DDP image), or of
+// an MP3's decoded samples (DecodeMP3: 16-bit, the whole file), as
 // package manifest defines it: the samples as written, interleaved,
 // little-endian, each in the smallest whole number of bytes that holds
 // the stream's word length (float32 for a 32-bit stream). A delivery
@@ -43,6 +44,14 @@ type summer interface {
 	pcmFiles() []pcmFile
 	// fileSums returns the files' hashes; it is called after Close.
 	fileSums() []FileSum
+}
+
+// decoder is implemented by writers of coded files, which decode each
+// file once it is written.
+type decoder interface {
+	// decodedFiles returns each file's decoding, in the order of the
+	// files Close returns; it is called after Close.
+	decodedFiles() []*DecodedFile
 }
 
 // pcmFile is a file holding frames of the stream, from Span.Start on.
