@@ -26,3 +26,54 @@ func BenchmarkMeter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTruePeak runs the accurate true-peak trackers alone over 10 s
+// of stereo programme in 16384-frame blocks, with the reference loops
+// (path=reference) and with the paths the meter uses (path=fast), which
+// return bit-identical results.
+func BenchmarkTruePeak(b *testing.B) {
+	const secs = 10
+	for _, rate := range []int{44100, 96000} {
+		x := program(rate, secs, 5)
+		for _, fast := range []bool{false, true} {
+			name := map[bool]string{false: "reference", true: "fast"}[fast]
+			b.Run(fmt.Sprintf("rate=%d/path=%s", rate, name), func(b *testing.B) {
+				defer setFastTruePeak(fast)()
+				b.SetBytes(int64(len(x[0]) * 2 * 3)) // as 24-bit stereo
+				for b.Loop() {
+					for c := range x {
+						p := newPeakTracker(TruePeakAccurate, rate)
+						for i := 0; i < len(x[c]); i += 16384 {
+							p.feed(x[c][i:min(i+16384, len(x[c]))])
+						}
+						p.final()
+					}
+				}
+				b.ReportMetric(secs*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+			})
+		}
+	}
+}
+
+// BenchmarkHalfband runs one 2× stage over 16384 new input samples with the
+// Go loop (vector=false) and with the AVX2 kernel where there is one.
+func BenchmarkHalfband(b *testing.B) {
+	const n = 16384
+	for _, c := range [][]float64{hb1, hb2} {
+		x := program(44100, float64(n+2*len(c))/44100, 3)[0][:n+2*len(c)-1]
+		for _, vector := range []bool{false, true} {
+			if vector && !hasAVX2 {
+				continue
+			}
+			b.Run(fmt.Sprintf("pairs=%d/vector=%v", len(c), vector), func(b *testing.B) {
+				defer setFastTruePeak(vector)()
+				h := newHalfband(c)
+				out := make([]float64, 2*n)
+				b.SetBytes(n * 8)
+				for b.Loop() {
+					h.interpolate(x, out)
+				}
+			})
+		}
+	}
+}

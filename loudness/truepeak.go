@@ -87,19 +87,49 @@ func newHalfband(c []float64) halfband {
 // run appends to out, for every new input sample, the pair (sample,
 // midpoint), delayed by K samples, and returns out.
 func (h *halfband) run(x, out []float64) []float64 {
-	k := len(h.c)
-	h.buf = append(h.buf, x...)
-	b := h.buf
-	n := len(b)
+	w := 2*len(h.c) - 1
+	if len(x) <= w {
+		h.buf = append(h.buf, x...)
+		return h.process(out)
+	}
+	// The positions whose window reaches back into the history go through
+	// the buffer (history and the first w inputs); the others read x in
+	// place, which spares copying it.
 	out = grow(out, 2*len(x))
 	o := out[len(out)-2*len(x):]
+	h.buf = append(h.buf, x[:w]...)
+	h.interpolate(h.buf, o[:2*w])
+	h.interpolate(x, o[2*w:])
+	h.buf = append(h.buf[:0], x[len(x)-w:]...)
+	return out
+}
+
+// process is run for the new input samples already appended to h.buf.
+func (h *halfband) process(out []float64) []float64 {
+	w := 2*len(h.c) - 1
+	b := h.buf
+	n := len(b)
+	out = grow(out, 2*(n-w))
+	h.interpolate(b, out[len(out)-2*(n-w):])
+	copy(b, b[n-w:])
+	h.buf = b[:w]
+	return out
+}
+
+// interpolate sets o[2j], o[2j+1] to the input sample and the midpoint of
+// the window b[j : j+2K] for every j = 0 … len(b)−2K.
+func (h *halfband) interpolate(b, o []float64) {
+	k := len(h.c)
 	switch k {
 	case hb1K:
-		runHalfband24(b, o, h.c)
+		d := halfbandVec(b, o, h.c)
+		runHalfband24(b[d:], o[2*d:], h.c)
 	case hb2K:
-		runHalfband7(b, o, h.c)
+		d := halfbandVec(b, o, h.c)
+		runHalfband7(b[d:], o[2*d:], h.c)
 	default:
 		c := h.c
+		n := len(b)
 		for m, j := k-1, 0; m <= n-k-1; m, j = m+1, j+2 {
 			var acc float64
 			for i, ci := range c {
@@ -109,13 +139,17 @@ func (h *halfband) run(x, out []float64) []float64 {
 			o[j+1] = acc
 		}
 	}
-	copy(b, b[n-(2*k-1):])
-	h.buf = b[:2*k-1]
-	return out
 }
 
 // runHalfband24 is the inner loop of the 24-pair stage, written out so the
-// coefficients stay in registers' reach and bounds checks disappear.
+// coefficients stay in registers' reach and bounds checks disappear. It
+// computes the positions m = 23 … len(b)−25, so b[d:], o[2d:] resumes it
+// at position 23+d. It is also the reference of the AVX2 kernel
+// (truepeak_amd64.s), which must round exactly as this source does: Go
+// evaluates a+b+c+d as ((a+b)+c)+d and never reassociates, and the
+// compiler does not fuse these multiplies and adds into FMAs (it may fuse
+// x*y+z elsewhere when built for GOAMD64=v3; the kernel equality test
+// would catch it here).
 func runHalfband24(b, o []float64, c []float64) {
 	c = c[:24]
 	n := len(b)
@@ -161,7 +195,7 @@ type peakTracker struct {
 	mode TruePeakMode
 	// accurate
 	s1, s2     halfband
-	x2, x4     []float64 // scratch: 2× output, then 4× history + output
+	x4         []float64 // scratch: 4× history + output
 	r0         int64     // 4× index of x4[0]
 	peak, thr  float64
 	pos        float64 // input-sample time of peak
@@ -226,8 +260,9 @@ func compatPhases(l int) [][]float64 {
 func (p *peakTracker) feed(x []float64) {
 	switch p.mode {
 	case TruePeakAccurate:
-		p.x2 = p.s1.run(x, p.x2[:0])
-		p.x4 = p.s2.run(p.x2, p.x4)
+		// Stage 1 appends its output to the input buffer of stage 2.
+		p.s2.buf = p.s1.run(x, p.s2.buf)
+		p.x4 = p.s2.process(p.x4)
 		p.scan()
 	case TruePeakCompat:
 		if p.factor > 1 {
@@ -236,13 +271,42 @@ func (p *peakTracker) feed(x []float64) {
 	}
 }
 
+// Switches between the reference loops and the faster paths, which give
+// bit-identical results; the tests turn them off to compare.
+var (
+	// vectorKernels selects the AVX2 half-band kernels and threshold
+	// screen (amd64 with AVX2 only).
+	vectorKernels = hasAVX2
+	// blockScan lets scan skip runs of scanRun 4× values that all lie
+	// below the threshold.
+	blockScan = true
+)
+
+// scanRun is the run length of the blockwise scan.
+const scanRun = 16
+
 // scan looks at every 4× value whose neighbours are known and refines the
 // candidates, then keeps the last 2·K3 values as history.
 func (p *peakTracker) scan() {
 	v := p.x4
 	k := hb3K
+	if blockScan {
+		p.scanRuns(v, k, len(v)-k)
+	} else {
+		p.scanValues(v, k, len(v)-k)
+	}
+	n := len(v)
+	p.r0 += int64(n - 2*k)
+	copy(v, v[n-2*k:])
+	p.x4 = v[:2*k]
+}
+
+// scanValues refines, in order, every candidate among the 4× values
+// v[from:to]: a value whose magnitude reaches the running threshold, which
+// each refinement may raise.
+func (p *peakTracker) scanValues(v []float64, from, to int) {
 	thr := p.thr
-	for j := k; j < len(v)-k; j++ {
+	for j := from; j < to; j++ {
 		a := v[j]
 		if a < 0 {
 			a = -a
@@ -252,10 +316,44 @@ func (p *peakTracker) scan() {
 			thr = p.thr
 		}
 	}
-	n := len(v)
-	p.r0 += int64(n - 2*k)
-	copy(v, v[n-2*k:])
-	p.x4 = v[:2*k]
+}
+
+// scanRuns is scanValues, with the runs of scanRun values that hold no
+// candidate skipped whole: above finds the next run that may hold one,
+// and scanValues walks it. A run is skipped only if every value in it is
+// below the threshold (or zero, or NaN) at the time it is reached, and the
+// threshold only changes within refine, so the refinements and their
+// order are those of scanValues.
+func (p *peakTracker) scanRuns(v []float64, from, to int) {
+	for j := from; j < to; {
+		// |v| ≥ thr and |v| > 0 imply |v| ≥ the larger of thr and the
+		// smallest positive double.
+		j += above(v[j:to], max(p.thr, math.SmallestNonzeroFloat64))
+		end := min(j+scanRun, to)
+		p.scanValues(v, j, end)
+		j = end
+	}
+}
+
+// aboveGo is above in Go: for a positive t, |x| ≥ t exactly when the bits
+// of |x| (sign cleared), as an unsigned integer, exceed those of t less
+// one, which sets the top bit of (bits(t)−1) − bits(|x|). NaN (bits above
+// those of +Inf) is counted as a possible candidate, which costs a walk,
+// never a refinement; a NaN t flags only NaN values and skips the rest,
+// as scanValues would (NaN never reaches it).
+func aboveGo(v []float64, t float64) int {
+	tb := math.Float64bits(t) - 1
+	i := 0
+	for ; i+scanRun <= len(v); i += scanRun {
+		var hit uint64
+		for _, x := range v[i : i+scanRun] {
+			hit |= tb - math.Float64bits(x)&^(1<<63)
+		}
+		if hit>>63 != 0 {
+			break
+		}
+	}
+	return i
 }
 
 // mid8 is the value midway between 4× points j and j+1.
@@ -359,7 +457,6 @@ func (p *peakTracker) clone() *peakTracker {
 	cp := func(s []float64) []float64 { return append([]float64(nil), s...) }
 	q.s1.buf = cp(p.s1.buf)
 	q.s2.buf = cp(p.s2.buf)
-	q.x2 = nil
 	q.x4 = cp(p.x4)
 	q.hist = cp(p.hist)
 	return &q
