@@ -140,7 +140,7 @@ func NewEncoder(w io.WriteSeeker, cfg Config) (*Encoder, error) {
 	if err != nil {
 		return nil, e.errorf("output is not seekable: %w", err)
 	}
-	e.s = &sink{w: w, base: base}
+	e.s = &sink{w: w, base: base, headMax: headerLen} // STREAMINFO, for MD5
 	if e.tags != nil {
 		e.s.headMax = headerLen + vendorBlockLen() + 4
 	}
@@ -329,6 +329,19 @@ func (e *Encoder) fail(err error) error {
 	return e.err
 }
 
+// MD5 returns, after a successful Close, the MD5 of the unencoded audio
+// that libFLAC recorded in STREAMINFO: the samples interleaved,
+// little-endian, in the fewest whole bytes that hold Bits (FLAC format,
+// "METADATA_BLOCK_STREAMINFO").
+func (e *Encoder) MD5() [16]byte {
+	var sum [16]byte
+	// "fLaC", the block header, then 18 bytes of STREAMINFO before the MD5.
+	if e.closed && e.err == nil && len(e.s.head) >= headerLen {
+		copy(sum[:], e.s.head[headerLen-16:headerLen])
+	}
+	return sum
+}
+
 // Frames returns the number of frames written so far.
 func (e *Encoder) Frames() int64 { return e.frames }
 
@@ -399,12 +412,17 @@ func (s *sink) write(p []byte, samples uint32) int {
 	if s.writeErr != nil {
 		return 1
 	}
-	if samples == 0 && !s.audio {
+	switch {
+	case samples == 0 && !s.audio:
 		if k := min(len(p), s.headMax-len(s.head)); k > 0 {
 			s.head = append(s.head, p[:k]...)
 		}
 		s.metaLen += int64(len(p))
-	} else {
+	case samples == 0 && s.pos < int64(len(s.head)):
+		// finish updates STREAMINFO in place (the MD5, the sample count,
+		// the frame sizes): keep the copy current.
+		copy(s.head[s.pos:], p)
+	default:
 		s.audio = true
 	}
 	if _, err := s.w.Write(p); err != nil {

@@ -2,6 +2,8 @@ package flac_test
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -232,5 +234,61 @@ func TestAlbumTags(t *testing.T) {
 		if got := string(metadatatest.Run(t, metaflac, "--no-utf8-convert", "--export-tags-to=-", path)); got != want[n-1] {
 			t.Errorf("track %d: metaflac tags:\n%s\nwant:\n%s", n, got, want[n-1])
 		}
+	}
+}
+
+// TestMD5: Encoder.MD5 is the MD5 of the samples as little-endian bytes of
+// their word length, as metaflac reads it from STREAMINFO, for 16 and
+// 24-bit stereo and mono, with and without tags.
+func TestMD5(t *testing.T) {
+	metaflac := testtool.Require(t, "metaflac", "flac")
+	for _, tt := range []struct {
+		bits, channels int
+		tags           bool
+	}{{16, 2, false}, {24, 2, true}, {24, 1, false}, {16, 1, true}} {
+		name := fmt.Sprintf("%dbit-%dch-tags=%v", tt.bits, tt.channels, tt.tags)
+		t.Run(name, func(t *testing.T) {
+			x := metadatatest.Signal(uint64(tt.bits), 48000, tt.channels, 48000+13, tt.bits)
+			cfg := flac.Config{Name: name, Rate: 48000, Channels: tt.channels, Bits: tt.bits, Compression: 5}
+			if tt.tags {
+				cfg.Tags = testTags
+			}
+			path := filepath.Join(t.TempDir(), "m.flac")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			e, err := flac.NewEncoder(f, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Write(x); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			h := md5.New()
+			var b []byte
+			for i := range x[0] {
+				for c := range x {
+					v := x[c][i]
+					for k := range tt.bits / 8 {
+						b = append(b, byte(v>>(8*k)))
+					}
+				}
+			}
+			h.Write(b)
+			want := hex.EncodeToString(h.Sum(nil))
+			sum := e.MD5()
+			if got := hex.EncodeToString(sum[:]); got != want {
+				t.Errorf("Encoder.MD5 %s, MD5 of the samples %s", got, want)
+			}
+			out := strings.TrimSpace(string(metadatatest.Run(t, metaflac, "--show-md5sum", path)))
+			if out != want {
+				t.Errorf("metaflac shows %s, MD5 of the samples %s", out, want)
+			}
+		})
 	}
 }

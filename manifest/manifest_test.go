@@ -379,25 +379,31 @@ func TestManifest(t *testing.T) {
 }
 
 // TestWrittenSums: the sizes, hashes and PCM MD5s the writers computed as
-// they wrote (render.DeliveryReport.Sums and PCM) cover every WAV, FLAC,
-// MP3 file and DDP image, and the manifest made from them (and from the
+// they wrote (render.DeliveryReport.Sums and PCM: from the output's
+// hasher, from libFLAC's STREAMINFO, from an MP3's decoding) cover every
+// WAV, FLAC, MP3 file and DDP image, and the manifest made from them (and from the
 // MP3s' decoding in the render, TrackReport.Decoded) is byte for byte the
 // manifest made by reading, decoding and metering every file of the
 // bundle (the report without them).
 func TestWrittenSums(t *testing.T) {
 	b := buildBundle(t, 5)
-	covered := map[string]bool{}
+	covered, pcmFrom := map[string]bool{}, map[string]bool{}
 	for _, dr := range b.rep.Deliveries {
 		for _, s := range dr.Sums {
 			covered[path.Join(dr.Name, s.Name)] = true
+		}
+		for _, s := range dr.PCM {
+			if s.Start == 0 {
+				pcmFrom[path.Join(dr.Name, s.File)] = true
+			}
 		}
 	}
 	m := b.manifest(t)
 	for _, f := range m.Files {
 		audio := strings.HasSuffix(f.Path, ".wav") || strings.HasSuffix(f.Path, ".flac") ||
 			strings.HasSuffix(f.Path, ".mp3") || strings.HasSuffix(f.Path, "IMAGE.DAT")
-		if audio != covered[f.Path] {
-			t.Errorf("%s: sums from the writer %v", f.Path, covered[f.Path])
+		if audio != covered[f.Path] || audio != pcmFrom[f.Path] {
+			t.Errorf("%s: sums from the writer %v, PCM MD5 %v", f.Path, covered[f.Path], pcmFrom[f.Path])
 		}
 	}
 	bare := *b.rep

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
@@ -46,6 +47,12 @@ type trackEncoder interface {
 	Close() error
 }
 
+// pcmEncoder is a trackEncoder of a lossless format that knows, once
+// closed, the PCM MD5 of the samples it was given (PCMSum).
+type pcmEncoder interface {
+	MD5() [16]byte
+}
+
 // trackFormat is what a kind of tagged per-track delivery (flac, mp3)
 // gives taggedWriter.
 type trackFormat struct {
@@ -82,6 +89,8 @@ type taggedWriter struct {
 	f    *os.File
 	enc  trackEncoder
 	ibuf [2][]int32
+
+	md5s [][16]byte // each file's PCM MD5, from a pcmEncoder
 
 	// The finished files' decoding (format.decode), each on a goroutine
 	// of its own while the stream goes on.
@@ -233,6 +242,12 @@ func (w *taggedWriter) endTrack() error {
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
+	if pe, ok := w.enc.(pcmEncoder); ok && err == nil {
+		if w.md5s == nil {
+			w.md5s = make([][16]byte, len(w.names))
+		}
+		w.md5s[w.k] = pe.MD5()
+	}
 	w.f, w.enc = nil, nil
 	if err == nil && w.format.decode != nil {
 		k := w.k
@@ -294,13 +309,24 @@ func (w *taggedWriter) sumFiles() error {
 	return nil
 }
 
-func (w *taggedWriter) pcmFiles() []pcmFile {
-	if !w.format.pcm {
-		return nil
-	}
-	var out []pcmFile
+// pcmFiles returns none: the PCM MD5 of each file comes from its encoder
+// (FLAC's STREAMINFO MD5 is the PCM MD5 of the samples it was given) or
+// from its decoding (MP3); see ownPCM.
+func (w *taggedWriter) pcmFiles() []pcmFile { return nil }
+
+// ownPCM returns, after Close, the PCM MD5 of each file: its encoder's
+// (pcmEncoder) or, for a coded format, its decoding's.
+func (w *taggedWriter) ownPCM() []PCMSum {
+	var out []PCMSum
 	for k, name := range w.names {
-		out = append(out, pcmFile{name: name, span: w.s.Cuts[k]})
+		switch {
+		case w.md5s != nil:
+			c := w.s.Cuts[k]
+			out = append(out, PCMSum{File: name, Start: 0, End: c.End - c.Start, MD5: hex.EncodeToString(w.md5s[k][:])})
+		case w.decoded != nil:
+			d := w.decoded[k]
+			out = append(out, PCMSum{File: name, Start: 0, End: d.Frames, MD5: d.PCMMD5})
+		}
 	}
 	return out
 }

@@ -337,10 +337,10 @@ func (c *chain) drain() error {
 			for k := range ws.report.Tracks {
 				ws.report.Tracks[k].Output = ws.s.Output[k]
 			}
-			if dw, ok := w.(decoder); ok {
-				for k, d := range dw.decodedFiles() {
+			if sw, ok := w.(selfSummer); ok {
+				ws.report.PCM = append(ws.report.PCM, sw.ownPCM()...)
+				for k, d := range sw.decodedFiles() {
 					ws.report.Tracks[k].Decoded = d.Measurement
-					ws.report.PCM = append(ws.report.PCM, PCMSum{File: files[k], Start: 0, End: d.Frames, MD5: d.PCMMD5})
 				}
 			}
 		}

@@ -46,11 +46,13 @@ type summer interface {
 	fileSums() []FileSum
 }
 
-// decoder is implemented by writers of coded files, which decode each
-// file once it is written.
-type decoder interface {
-	// decodedFiles returns each file's decoding, in the order of the
-	// files Close returns; it is called after Close.
+// selfSummer is implemented by writers whose files' PCM MD5s come from
+// their encoders or their decoding rather than from the output's hasher.
+type selfSummer interface {
+	// ownPCM returns the PCM MD5s; it is called after Close.
+	ownPCM() []PCMSum
+	// decodedFiles returns each file's decoding (nil for none), in the
+	// order of the files Close returns; it is called after Close.
 	decodedFiles() []*DecodedFile
 }
 
