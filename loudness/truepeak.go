@@ -290,10 +290,11 @@ const scanRun = 16
 func (p *peakTracker) scan() {
 	v := p.x4
 	k := hb3K
+	var memo midMemo
 	if blockScan {
-		p.scanRuns(v, k, len(v)-k)
+		p.scanRuns(v, k, len(v)-k, &memo)
 	} else {
-		p.scanValues(v, k, len(v)-k)
+		p.scanValues(v, k, len(v)-k, &memo)
 	}
 	n := len(v)
 	p.r0 += int64(n - 2*k)
@@ -304,7 +305,7 @@ func (p *peakTracker) scan() {
 // scanValues refines, in order, every candidate among the 4× values
 // v[from:to]: a value whose magnitude reaches the running threshold, which
 // each refinement may raise.
-func (p *peakTracker) scanValues(v []float64, from, to int) {
+func (p *peakTracker) scanValues(v []float64, from, to int, memo *midMemo) {
 	thr := p.thr
 	for j := from; j < to; j++ {
 		a := v[j]
@@ -312,7 +313,7 @@ func (p *peakTracker) scanValues(v []float64, from, to int) {
 			a = -a
 		}
 		if a >= thr && a > 0 {
-			p.refine(v, j)
+			p.refine(v, j, memo)
 			thr = p.thr
 		}
 	}
@@ -324,13 +325,13 @@ func (p *peakTracker) scanValues(v []float64, from, to int) {
 // below the threshold (or zero, or NaN) at the time it is reached, and the
 // threshold only changes within refine, so the refinements and their
 // order are those of scanValues.
-func (p *peakTracker) scanRuns(v []float64, from, to int) {
+func (p *peakTracker) scanRuns(v []float64, from, to int, memo *midMemo) {
 	for j := from; j < to; {
 		// |v| ≥ thr and |v| > 0 imply |v| ≥ the larger of thr and the
 		// smallest positive double.
 		j += above(v[j:to], max(p.thr, math.SmallestNonzeroFloat64))
 		end := min(j+scanRun, to)
-		p.scanValues(v, j, end)
+		p.scanValues(v, j, end, memo)
 		j = end
 	}
 }
@@ -376,12 +377,24 @@ func vertex(y0, y1, y2 float64) (float64, float64) {
 	return y1 - 0.25*(y0-y2)*d, d
 }
 
+// midMemo is mid8 at the last refined 4× point of a scan, which is the
+// left midpoint of a refinement at the next point (0: none). Candidates
+// come in runs, so this spares about half the midpoints.
+type midMemo struct {
+	next int
+	val  float64
+}
+
 // refine finds the local maximum on the 8× grid around 4× point j,
 // refines it with a parabolic vertex and updates the running peak.
-func (p *peakTracker) refine(v []float64, j int) {
+func (p *peakTracker) refine(v []float64, j int, memo *midMemo) {
 	c := math.Abs(v[j])
-	l := mid8(v, j-1)
+	l := memo.val
+	if memo.next != j {
+		l = mid8(v, j-1)
+	}
 	r := mid8(v, j)
+	*memo = midMemo{next: j + 1, val: r}
 	var val, at float64 // at: position in 4× units relative to j
 	switch {
 	case c >= l && c >= r:

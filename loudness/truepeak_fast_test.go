@@ -269,9 +269,11 @@ func TestAboveExact(t *testing.T) {
 	})
 }
 
-// scanRuns makes the refinements scanValues makes: the tracker state after
-// scanning equals bit for bit, also when every candidate raises the peak
-// (candidate factor 1) and when values sit exactly at the threshold.
+// scanRuns makes the refinements scanValues makes, and refinements that
+// reuse the previous one's midpoint give what fresh ones give: the tracker
+// state after scanning equals bit for bit, also when every candidate
+// raises the peak (candidate factor 1) and when values sit exactly at the
+// threshold.
 func TestScanRunsExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	eachScreen(func(vector bool) {
@@ -292,13 +294,21 @@ func TestScanRunsExact(t *testing.T) {
 					a.thr = a.peak * cf
 					v[n/2] = a.thr // a value exactly at the threshold
 				}
-				b := *a
-				a.scanValues(v, hb3K, n-hb3K)
-				b.scanRuns(v, hb3K, n-hb3K)
-				if math.Float64bits(a.peak) != math.Float64bits(b.peak) || math.Float64bits(a.thr) != math.Float64bits(b.thr) ||
-					math.Float64bits(a.pos) != math.Float64bits(b.pos) {
-					t.Fatalf("vector=%v, n=%d, factor %v: scanRuns peak %v thr %v at %v, scanValues %v %v at %v",
-						vector, n, cf, b.peak, b.thr, b.pos, a.peak, a.thr, a.pos)
+				b, c := *a, *a
+				a.scanValues(v, hb3K, n-hb3K, &midMemo{})
+				b.scanRuns(v, hb3K, n-hb3K, &midMemo{})
+				// c: every refinement computes both midpoints afresh.
+				for j := hb3K; j < n-hb3K; j++ {
+					if x := math.Abs(v[j]); x >= c.thr && x > 0 {
+						c.refine(v, j, &midMemo{})
+					}
+				}
+				for _, q := range []*peakTracker{&b, &c} {
+					if math.Float64bits(a.peak) != math.Float64bits(q.peak) || math.Float64bits(a.thr) != math.Float64bits(q.thr) ||
+						math.Float64bits(a.pos) != math.Float64bits(q.pos) {
+						t.Fatalf("vector=%v, n=%d, factor %v: peak %v thr %v at %v, scanValues %v %v at %v",
+							vector, n, cf, q.peak, q.thr, q.pos, a.peak, a.thr, a.pos)
+					}
 				}
 			}
 		}
