@@ -77,3 +77,56 @@ func BenchmarkHalfband(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSamplePeak runs the sample-peak scan over 16384 values of
+// programme, with the Go loop (vector=false) and with the AVX2 kernel
+// where there is one; rising=true starts from silence, so the peak rises
+// in the block and the kernel also looks for its index.
+func BenchmarkSamplePeak(b *testing.B) {
+	x := program(44100, 1, 5)[0][:16384]
+	for _, rising := range []bool{false, true} {
+		for _, vector := range []bool{false, true} {
+			if vector && !hasAVX2 {
+				continue
+			}
+			b.Run(fmt.Sprintf("rising=%v/vector=%v", rising, vector), func(b *testing.B) {
+				defer setMeterKernels(vector)()
+				m := &Meter{}
+				b.SetBytes(int64(len(x) * 8))
+				for b.Loop() {
+					ch := channel{peak: 2}
+					if rising {
+						ch.peak = 0
+					}
+					m.samplePeak(&ch, x)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkKWeight2 K-weights one second of 44.1 kHz stereo programme
+// with energy2, in 10 ms sub-blocks as the meter calls it, with the Go
+// loop (vector=false) and with the AVX2 two-lane kernel where there is
+// one.
+func BenchmarkKWeight2(b *testing.B) {
+	const rate = 44100
+	x := program(rate, 1, 5)
+	f1, f2 := kWeighting(rate)
+	for _, vector := range []bool{false, true} {
+		if vector && !hasAVX2 {
+			continue
+		}
+		b.Run(fmt.Sprintf("vector=%v", vector), func(b *testing.B) {
+			defer setMeterKernels(vector)()
+			b.SetBytes(int64(len(x[0]) * 2 * 8))
+			for b.Loop() {
+				var sa, sb kState
+				for i := 0; i < len(x[0]); i += rate / 100 {
+					e := min(i+rate/100, len(x[0]))
+					energy2(&sa, &sb, x[0][i:e], x[1][i:e], 0, 0, &f1, &f2)
+				}
+			}
+		})
+	}
+}

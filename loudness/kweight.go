@@ -91,6 +91,17 @@ func (s *kState) energy(x []float64, acc float64, f1, f2 *biquad) float64 {
 // energy2 is energy for two channels at once; the two recursions are
 // independent, so running them in one loop hides their latency.
 func energy2(sa, sb *kState, xa, xb []float64, acca, accb float64, f1, f2 *biquad) (float64, float64) {
+	if ea, eb, ok := energy2Vec(sa, sb, xa, xb, acca, accb, f1, f2); ok {
+		return ea, eb
+	}
+	return energy2Go(sa, sb, xa, xb, acca, accb, f1, f2)
+}
+
+// energy2Go is energy2's Go loop. kweight2AVX follows its compiled code
+// operand for operand (the Go compiler is free to swap the operands of an
+// addition or multiplication, which decides the payload of a NaN result),
+// so any edit here must be checked against TestKWeight2Exact.
+func energy2Go(sa, sb *kState, xa, xb []float64, acca, accb float64, f1, f2 *biquad) (float64, float64) {
 	b0, b1, b2, a1, a2 := f1.b0, f1.b1, f1.b2, f1.a1, f1.a2
 	c1, c2 := f2.a1, f2.a2
 	ax1, ax2, ay1, ay2, az1, az2 := sa.x1, sa.x2, sa.y1, sa.y2, sa.z1, sa.z2

@@ -257,14 +257,24 @@ func (m *Meter) stereo(a, b []float64) {
 	}
 }
 
+// meterKernels selects the AVX2 sample-peak and stereo K-weighting
+// kernels (amd64 with AVX2 only), which give the Go loops' results bit
+// for bit; the tests turn it off to compare.
+var meterKernels = hasAVX2
+
+// samplePeak raises ch.peak to the largest |x[i]| that exceeds it, at the
+// first index that holds it; NaN values count for nothing.
 func (m *Meter) samplePeak(ch *channel, x []float64) {
-	peak, at := ch.peak, -1
-	for i, v := range x {
-		if v < 0 {
-			v = -v
-		}
-		if v > peak {
-			peak, at = v, i
+	peak, at, ok := absPeak(x, ch.peak)
+	if !ok {
+		peak, at = ch.peak, -1
+		for i, v := range x {
+			if v < 0 {
+				v = -v
+			}
+			if v > peak {
+				peak, at = v, i
+			}
 		}
 	}
 	if at >= 0 {

@@ -4,11 +4,11 @@ package loudness
 
 import "golang.org/x/sys/cpu"
 
-// hasAVX2 selects the AVX2 kernels of truepeak_amd64.s. They perform, in
-// every vector lane, the same IEEE double operations in the same order as
-// the Go loops they replace (see runHalfband24), with VADDPD and VMULPD
-// only, never FMA, so their results are bit-identical; without AVX2 the Go
-// loops run.
+// hasAVX2 selects the AVX2 kernels of truepeak_amd64.s and meter_amd64.s.
+// They perform, in every vector lane, the same IEEE double operations in
+// the same order as the Go loops they replace (see runHalfband24), with
+// VADDPD, VSUBPD and VMULPD only, never FMA, so their results are
+// bit-identical; without AVX2 the Go loops run.
 var hasAVX2 = cpu.X86.HasAVX2
 
 //go:noescape

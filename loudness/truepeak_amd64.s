@@ -1,6 +1,7 @@
 //go:build amd64
 
 #include "textflag.h"
+#include "abs_amd64.h"
 
 // AVX2 kernels of the accurate true-peak meter (see truepeak_amd64.go).
 //
@@ -158,27 +159,15 @@ TEXT ·aboveAVX2(SB), NOSPLIT, $0-32
 	MOVQ v+0(FP), SI
 	MOVQ n+8(FP), CX
 	VBROADCASTSD t+16(FP), Y15
-	MOVQ $0x7fffffffffffffff, AX
-	MOVQ AX, X14
-	VPBROADCASTQ X14, Y14
+	SIGNMASK(AX, X14, Y14)
 	ANDQ $~15, CX
 	XORQ BX, BX
 	CMPQ BX, CX
 	JGE  aboveDone
 
 aboveLoop:
-	VANDPD (SI), Y14, Y0
-	VANDPD 32(SI), Y14, Y1
-	VANDPD 64(SI), Y14, Y2
-	VANDPD 96(SI), Y14, Y3
-	VCMPPD $0x1d, Y15, Y0, Y0 // GE_OQ: |v| ≥ t, false for NaN
-	VCMPPD $0x1d, Y15, Y1, Y1
-	VCMPPD $0x1d, Y15, Y2, Y2
-	VCMPPD $0x1d, Y15, Y3, Y3
-	VORPD Y1, Y0, Y0
-	VORPD Y3, Y2, Y2
-	VORPD Y2, Y0, Y0
-	VPTEST Y0, Y0
+	// GE_OQ: |v| ≥ t, false for NaN
+	ANY16($0x1d, Y15, Y14, Y0, Y1, Y2, Y3, Y4, Y5)
 	JNZ  aboveDone
 	ADDQ $128, SI
 	ADDQ $16, BX

@@ -58,19 +58,29 @@ func kernelInput(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-// The AVX2 half-band kernels return what the Go loops return, bit for
-// bit, for every length and any input.
-func TestHalfbandKernelsExact(t *testing.T) {
+// needAVX2 skips a test of the AVX2 kernels on a CPU without them.
+func needAVX2(t *testing.T) {
 	if !hasAVX2 {
 		t.Skip("no vector kernels on this CPU")
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	lengths := []int{4096, 16384 + 5, 65536}
-	for n := 0; n <= 200; n++ {
-		lengths = append(lengths, n)
+}
+
+// lengths returns 0 … n and then more.
+func lengths(n int, more ...int) []int {
+	l := make([]int, 0, n+1+len(more))
+	for i := 0; i <= n; i++ {
+		l = append(l, i)
 	}
+	return append(l, more...)
+}
+
+// The AVX2 half-band kernels return what the Go loops return, bit for
+// bit, for every length and any input.
+func TestHalfbandKernelsExact(t *testing.T) {
+	needAVX2(t)
+	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range [][]float64{hb1, hb2} {
-		for _, n := range lengths {
+		for _, n := range lengths(200, 4096, 16384+5, 65536) {
 			for range 3 {
 				b := kernelInput(rng, len(c)*2-1+n)
 				want := make([]float64, 2*n)
