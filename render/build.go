@@ -56,9 +56,9 @@ type BuildOptions struct {
 }
 
 // Progress is how far one stream of a build is. A delivery reports at
-// most once per tenth of a second of its audio, and always when its
-// stream is complete (Frames == Total), before its files are closed; the
-// analysis reports likewise for the program.
+// most once per tenth of a second of its audio, and always once it is
+// complete (Frames == Total), before Build returns; the analysis reports
+// likewise for the program.
 type Progress struct {
 	// Delivery is the delivery's index in the album's deliveries (from 0,
 	// not its project number), or -1 for the analysis of the program.
@@ -67,8 +67,10 @@ type Progress struct {
 	// renders it again (DeliveryReport.Passes); 0 for the analysis.
 	Pass int
 	// Frames of the delivery's stream (at its rate, from A-time 0 to the
-	// lead-out: Stream.Frames) written so far, out of Total. For the
-	// analysis, frames of the program at the program rate.
+	// lead-out: Stream.Frames) done so far, out of Total: every frame
+	// before Frames is written and, in a flac or mp3 delivery, whose
+	// tracks are encoded beside the render, encoded. For the analysis,
+	// frames of the program at the program rate.
 	Frames, Total int64
 }
 
@@ -612,6 +614,10 @@ func newSlot(o BuildOptions, an *Analysis, jb *job, out *output, tmp string) (*w
 		return nil, err
 	}
 	ws.w = w
+	ws.stopper, _ = w.(stopper)
+	if tw, ok := w.(trailingWriter); ok && ws.progress != nil {
+		tw.trackProgress(ws.progress)
+	}
 	jb.ws = ws
 	return ws, nil
 }

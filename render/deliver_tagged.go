@@ -1,8 +1,11 @@
 package render
 
 import (
+	"bufio"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -77,6 +80,11 @@ type trackFormat struct {
 // the stream: each file is written with placeholder values in tags of the
 // final layout and a padded header, and Close rewrites the tags in place
 // with the measured values (docs/decisions.md, "Digital deliveries").
+//
+// The tracks are encoded by tasks beside the render (see encode_tasks.go):
+// Write spills each track's samples to a temporary file and queues its
+// task once the cut is complete; Close waits for the tasks before it
+// retags.
 type taggedWriter struct {
 	s      *Stream
 	format trackFormat
@@ -84,20 +92,42 @@ type taggedWriter struct {
 	tags   bool
 	cover  *metadata.Picture
 
-	k    int // current track (index); the files before it are complete
-	sums []FileSum
-	f    *os.File
-	enc  trackEncoder
-	ibuf [2][]int32
+	// The stream's side, on the chain's goroutine.
+	k     int    // current track (index); the tracks before it are spilled
+	dir   string // the private folder of the spill files, from the first
+	spill *spill // track k's, from its first frame
+	buf   *bufio.Writer
+	ibuf  [2][]int32
+	raw   []byte
+	sums  []FileSum
 
-	md5s [][16]byte // each file's PCM MD5, from a pcmEncoder
+	// The encode tasks.
+	tasks    sync.WaitGroup
+	stopped  chan struct{} // closed by stop
+	mu       sync.Mutex
+	cond     sync.Cond // on mu: a task ended, or stop
+	halted   bool      // stop was called
+	cause    error     // stop's cause
+	pending  int       // tracks spilled whose task has not ended
+	errs     []error   // each track's task's failure
+	encoded  []int64   // frames each track's task has encoded
+	ended    []bool    // each track's task succeeded
+	progress *progressor
 
-	// The finished files' decoding (format.decode), each on a goroutine
-	// of its own while the stream goes on.
-	decoding sync.WaitGroup
-	decoded  []*DecodedFile
-	decErrs  []error
+	// Each track's, written by its task and read once the tasks ended.
+	md5s    [][16]byte // the PCM MD5, from a pcmEncoder
+	decoded []*DecodedFile
 }
+
+// spill is the spill file of a track, being written.
+type spill struct {
+	path   string
+	f      io.WriteCloser
+	frames int64
+}
+
+// errStopped is the failure of a task told to stop without a cause.
+var errStopped = errors.New("stopped")
 
 func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 	a, d := s.Album, s.Delivery
@@ -116,10 +146,15 @@ func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 	if s.Bits != 32 && s.Bits != format.bits {
 		return nil, fmt.Errorf("a %d-bit stream for %d-bit files", s.Bits, format.bits)
 	}
-	w := &taggedWriter{s: s, format: format, names: names, tags: d.Tags}
+	n := len(names)
+	w := &taggedWriter{s: s, format: format, names: names, tags: d.Tags, stopped: make(chan struct{}),
+		errs: make([]error, n), encoded: make([]int64, n), ended: make([]bool, n)}
+	w.cond.L = &w.mu
+	if format.pcm {
+		w.md5s = make([][16]byte, n)
+	}
 	if format.decode != nil {
-		w.decoded = make([]*DecodedFile, len(names))
-		w.decErrs = make([]error, len(names))
+		w.decoded = make([]*DecodedFile, n)
 	}
 	if d.Tags {
 		if w.cover, _, err = EmbeddedCover(a); err != nil {
@@ -130,6 +165,9 @@ func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 }
 
 func (w *taggedWriter) Write(b *Block) error {
+	if err := w.wait(taskLimit() + 1); err != nil {
+		return err
+	}
 	lo, hi := b.Start, b.Start+int64(b.Frames())
 	for w.k < len(w.s.Cuts) {
 		c := w.s.Cuts[w.k]
@@ -139,24 +177,57 @@ func (w *taggedWriter) Write(b *Block) error {
 		x, y := max(lo, c.Start), min(hi, c.End)
 		if x < y {
 			if err := w.write(b, int(x-lo), int(y-lo)); err != nil {
-				return fmt.Errorf("track %d: %s: %w", w.k+1, w.names[w.k], err)
+				return w.trackError(w.k, err)
 			}
 		}
 		if y < c.End {
 			return nil
 		}
 		if err := w.endTrack(); err != nil {
-			return fmt.Errorf("track %d: %s: %w", w.k+1, w.names[w.k], err)
+			return w.trackError(w.k, err)
 		}
 		w.k++
 	}
 	return nil
 }
 
-// write encodes frames [i, j) of b, which lie in track w.k's cut.
+// trackError names track k and its file in err.
+func (w *taggedWriter) trackError(k int, err error) error {
+	return fmt.Errorf("track %d: %s: %w", k+1, w.names[k], err)
+}
+
+// wait blocks until at most n tracks are spilled and not encoded, or
+// the tasks are halted (a task failed, or stop), and returns the failure.
+func (w *taggedWriter) wait(n int) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.pending > n && !w.halted {
+		w.cond.Wait()
+	}
+	return w.failure()
+}
+
+// failure returns the failure of the first track whose task failed, else,
+// once stopped, the cause; w.mu is held.
+func (w *taggedWriter) failure() error {
+	for _, err := range w.errs {
+		if err != nil {
+			return err
+		}
+	}
+	if w.halted {
+		if w.cause != nil {
+			return w.cause
+		}
+		return errStopped
+	}
+	return nil
+}
+
+// write spills frames [i, j) of b, which lie in track w.k's cut.
 func (w *taggedWriter) write(b *Block, i, j int) error {
-	if w.enc == nil {
-		if err := w.startTrack(); err != nil {
+	if w.spill == nil {
+		if err := w.startSpill(); err != nil {
 			return err
 		}
 	}
@@ -173,7 +244,61 @@ func (w *taggedWriter) write(b *Block, i, j int) error {
 			return fmt.Errorf("stream frame %d: %w", b.Start+int64(i), err)
 		}
 	}
-	return w.enc.Write(x[:])
+	w.raw = packInts(w.raw[:0], x[0], x[1], w.format.bits)
+	if _, err := w.buf.Write(w.raw); err != nil {
+		return fmt.Errorf("spill file: %w", err)
+	}
+	w.spill.frames += int64(n)
+	return nil
+}
+
+// startSpill creates track w.k's spill file, and the folder of the
+// delivery's spill files with the first.
+func (w *taggedWriter) startSpill() error {
+	if w.dir == "" {
+		dir, err := os.MkdirTemp("", "lathe-spill-")
+		if err != nil {
+			return fmt.Errorf("spill folder: %w", err)
+		}
+		w.dir = dir
+	}
+	path := filepath.Join(w.dir, fmt.Sprintf("%03d.pcm", w.k+1))
+	f, err := createSpill(path)
+	if err != nil {
+		return fmt.Errorf("spill file: %w", err)
+	}
+	if w.buf == nil {
+		w.buf = bufio.NewWriterSize(f, spillBuffer)
+	} else {
+		w.buf.Reset(f)
+	}
+	w.spill = &spill{path: path, f: f}
+	return nil
+}
+
+// endTrack completes the current track's spill file and queues its
+// encode task.
+func (w *taggedWriter) endTrack() error {
+	sp := w.spill
+	w.spill = nil
+	err := w.buf.Flush()
+	if cerr := sp.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(sp.path)
+		return fmt.Errorf("spill file: %w", err)
+	}
+	if c := w.s.Cuts[w.k]; sp.frames != c.End-c.Start {
+		os.Remove(sp.path)
+		return fmt.Errorf("%d frames spilled of %d", sp.frames, c.End-c.Start)
+	}
+	w.mu.Lock()
+	w.pending++
+	w.mu.Unlock()
+	w.tasks.Add(1)
+	go w.encode(w.k, sp.path)
+	return nil
 }
 
 // quantize rounds float samples [i, j) of x to bits-bit integers in dst,
@@ -209,55 +334,192 @@ func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 	return nil
 }
 
-func (w *taggedWriter) startTrack() error {
-	k := w.k
+// encode is track k's task: it waits for a slot (encodeSlots), encodes
+// the spill file at path into the track's file, and removes the spill
+// file. On failure or stop it leaves no output file.
+func (w *taggedWriter) encode(k int, path string) {
+	defer w.tasks.Done()
+	var err error
+	if encodeSlots.acquire(w.stopped) {
+		err = w.encodeTrack(k, path)
+		encodeSlots.release()
+	} else {
+		err = errStopped
+	}
+	os.Remove(path)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending--
+	switch {
+	case err == nil:
+		w.ended[k] = true
+		w.progress.hold(w.front())
+	case !errors.Is(err, errStopped):
+		w.errs[k] = err
+		w.halt() // the build fails: the other tasks need not go on
+	}
+	w.cond.Broadcast()
+}
+
+// encodeTrack encodes track k from the spill file at path, as the stream
+// would have: the same encoder, tags and samples give the same bytes.
+func (w *taggedWriter) encodeTrack(k int, path string) (err error) {
+	if encodeTaskHook != nil {
+		encodeTaskHook(true)
+		defer encodeTaskHook(false)
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return w.trackError(k, fmt.Errorf("spill file: %w", err))
+	}
+	defer in.Close()
+	out := filepath.Join(w.s.Dir, w.names[k])
+	f, enc, err := w.startTrack(k)
+	if err != nil {
+		return w.trackError(k, err)
+	}
+	defer func() {
+		if err != nil {
+			enc.Close()
+			f.Close()
+			os.Remove(out)
+		}
+	}()
+	c := w.s.Cuts[k]
+	bits := w.format.bits
+	raw := make([]byte, taskFrames*frameBytes(bits))
+	x := [2][]int32{make([]int32, taskFrames), make([]int32, taskFrames)}
+	for done, total := int64(0), c.End-c.Start; done < total; {
+		select {
+		case <-w.stopped:
+			return errStopped
+		default:
+		}
+		n := int(min(taskFrames, total-done))
+		if _, err := io.ReadFull(in, raw[:n*frameBytes(bits)]); err != nil {
+			return w.trackError(k, fmt.Errorf("spill file: %w", err))
+		}
+		unpackInts(x[0][:n], x[1][:n], raw, bits)
+		if err := enc.Write([][]int32{x[0][:n], x[1][:n]}); err != nil {
+			return w.trackError(k, err)
+		}
+		done += int64(n)
+		w.advance(k, done)
+	}
+	err = enc.Close()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return w.trackError(k, err)
+	}
+	if pe, ok := enc.(pcmEncoder); ok {
+		w.md5s[k] = pe.MD5()
+	}
+	if w.format.decode != nil {
+		if w.decoded[k], err = w.format.decode(out); err != nil {
+			return fmt.Errorf("track %d: decode %w", k+1, err)
+		}
+	}
+	return nil
+}
+
+// startTrack creates track k's file and starts its encoder, with the
+// placeholder ReplayGain values in its tags.
+func (w *taggedWriter) startTrack(k int) (*os.File, trackEncoder, error) {
 	name := w.names[k]
 	var tags *metadata.Tags
 	if w.tags {
 		rg := rgPlaceholder
 		t, err := metadata.ForTrack(w.s.Album, k+1, &rg)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		tags = &t
 	}
 	f, err := os.OpenFile(filepath.Join(w.s.Dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	c := w.s.Cuts[k]
 	enc, err := w.format.open(f, name, c.End-c.Start, tags, w.cover)
 	if err != nil {
 		f.Close()
-		return err
+		os.Remove(f.Name())
+		return nil, nil, err
 	}
-	w.f, w.enc = f, enc
-	return nil
+	return f, enc, nil
 }
 
-// endTrack finishes the current track's file, and starts decoding it when
-// the format asks.
-func (w *taggedWriter) endTrack() error {
-	err := w.enc.Close()
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
+// advance records that track k's task has encoded frames, for the
+// delivery's progress.
+func (w *taggedWriter) advance(k int, frames int64) {
+	if w.progress == nil {
+		return
 	}
-	if pe, ok := w.enc.(pcmEncoder); ok && err == nil {
-		if w.md5s == nil {
-			w.md5s = make([][16]byte, len(w.names))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.encoded[k] = frames
+	w.progress.hold(w.front())
+}
+
+// front returns the first frame of the stream that the tasks have not
+// finished: in the first track whose task has not succeeded, the frame
+// after those it has encoded (but not the cut's end before the task is
+// done: it decodes an MP3 after encoding it). It is math.MaxInt64 once
+// every task has succeeded. w.mu is held.
+func (w *taggedWriter) front() int64 {
+	for k, c := range w.s.Cuts {
+		if !w.ended[k] {
+			return c.Start + min(w.encoded[k], c.End-c.Start-1)
 		}
-		w.md5s[w.k] = pe.MD5()
 	}
-	w.f, w.enc = nil, nil
-	if err == nil && w.format.decode != nil {
-		k := w.k
-		path := filepath.Join(w.s.Dir, w.names[k])
-		w.decoding.Add(1)
-		go func() {
-			defer w.decoding.Done()
-			w.decoded[k], w.decErrs[k] = w.format.decode(path)
-		}()
+	return math.MaxInt64
+}
+
+// trackProgress holds the delivery's progress to what the tasks have
+// encoded (trailingWriter).
+func (w *taggedWriter) trackProgress(r *progressor) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.progress = r
+	r.hold(w.front())
+}
+
+// stop tells the tasks to end and a waiting Write to return cause
+// (stopper).
+func (w *taggedWriter) stop(cause error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.halted {
+		w.cause = cause
 	}
+	w.halt()
+}
+
+// halt closes w.stopped, once, and wakes a waiting Write; w.mu is held.
+func (w *taggedWriter) halt() {
+	if !w.halted {
+		w.halted = true
+		close(w.stopped)
+	}
+	w.cond.Broadcast()
+}
+
+// cleanUp removes the spill files: the current track's, if any, and the
+// folder, once the tasks have ended.
+func (w *taggedWriter) cleanUp() error {
+	if w.spill != nil {
+		w.spill.f.Close()
+		os.Remove(w.spill.path)
+		w.spill = nil
+	}
+	w.tasks.Wait()
+	if w.dir == "" {
+		return nil
+	}
+	err := os.RemoveAll(w.dir)
+	w.dir = ""
 	return err
 }
 
@@ -266,16 +528,24 @@ func (w *taggedWriter) endTrack() error {
 // ±1.0; for an mp3 delivery's float stream, the samples rounded to
 // float32, within 2^-24 of the 24-bit integers LAME gets) and rewrites
 // each file's tags with them.
+//
+// It first waits for the encode tasks (each decodes its MP3 too, before
+// the tags change under it), and returns the failure of the first track
+// whose task failed.
 func (w *taggedWriter) Close() ([]string, error) {
 	if w.k < len(w.s.Cuts) {
+		w.Abort()
 		return nil, fmt.Errorf("track %d: %s: the stream ended before the file was complete", w.k+1, w.names[w.k])
 	}
-	// The tags are rewritten in place: the decoders must be done reading.
-	w.decoding.Wait()
-	for k, err := range w.decErrs {
-		if err != nil {
-			return nil, fmt.Errorf("track %d: decode %w", k+1, err)
-		}
+	cerr := w.cleanUp()
+	w.mu.Lock()
+	err := w.failure()
+	w.mu.Unlock()
+	if err == nil && cerr != nil {
+		err = fmt.Errorf("spill folder: %w", cerr)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if !w.tags {
 		return w.names, w.sumFiles()
@@ -349,13 +619,11 @@ func (w *taggedWriter) retag(k int, name string, rg *loudness.ReplayGain) error 
 	return err
 }
 
+// Abort stops the tasks, waits for them and removes the spill files; a
+// task leaves no partial file.
 func (w *taggedWriter) Abort() {
-	if w.enc != nil {
-		w.enc.Close()
-		w.f.Close()
-		w.f, w.enc = nil, nil
-	}
-	w.decoding.Wait()
+	w.stop(nil)
+	w.cleanUp()
 }
 
 // decodedFiles returns, after Close, each file's decoding (nil when the

@@ -230,6 +230,7 @@ type writerSlot struct {
 	w        DeliveryWriter
 	report   *DeliveryReport
 	progress *progressor // nil without BuildOptions.Progress
+	stopper  stopper     // the writer, if it has work beside the stream
 	cuts     int         // the output's span set of the files' cuts (Stream.Cuts)
 	segs     int         // the output's span set of the tracks' segments (the ceiling's)
 	pcm      []slotPCM   // the PCM MD5s to report, by the output's hasher's spans
@@ -346,6 +347,15 @@ func (c *chain) drain() error {
 		}
 	}
 	return nil
+}
+
+// stop tells the writers' work beside the stream to end (stopper).
+func (c *chain) stop(cause error) {
+	for _, ws := range c.slots {
+		if ws.stopper != nil {
+			ws.stopper.stop(cause)
+		}
+	}
 }
 
 func (c *chain) abort() {

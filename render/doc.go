@@ -30,6 +30,17 @@
 // the limiter on it, together with every delivery that measured the same,
 // or, under the error policy, the build fails.
 //
+// A flac or mp3 delivery encodes its tracks beside the render: its writer
+// spills each track's samples to a temporary file outside the build's
+// folder and, once the track's cut is complete, queues a task that
+// encodes that file into the track's own. The tasks of every delivery
+// share one limit of GOMAXPROCS running at once, and a writer waits while
+// more than GOMAXPROCS+1 of its tracks are spilled and not yet encoded.
+// libFLAC and LAME encode a file on one thread: in the chain's goroutine
+// they ran at the pace of the lockstep pipeline and then alone at its
+// end; as tasks they run beside the render and each other
+// (encode_tasks.go). A delivery's progress counts only what is encoded.
+//
 // Rules the engine keeps (docs/decisions.md, "Render"):
 //
 //   - Untouched samples stay untouched. The assembler marks, frame by frame,

@@ -38,6 +38,16 @@ type consumer interface {
 	abort()        // after a failure anywhere, instead of finish
 }
 
+// stopper is implemented by consumers with work running beside the
+// stream (a tagged delivery's encode tasks, taggedWriter): stop, called
+// as soon as the stream's context is done (a failure anywhere, or the
+// caller's cancellation), tells that work to end early with cause, and a
+// write waiting for it to return. It may come at any time, from another
+// goroutine, even after finish or abort.
+type stopper interface {
+	stop(cause error)
+}
+
 // stream renders the program once and feeds every block to every
 // consumer, each on its own goroutine, through bounded queues of reused
 // blocks: memory stays bounded whatever the album's length. The first
@@ -48,6 +58,15 @@ func stream(ctx context.Context, p *program, size int, consumers []consumer) err
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	stopAfter := context.AfterFunc(ctx, func() {
+		cause := context.Cause(ctx)
+		for _, c := range consumers {
+			if s, ok := c.(stopper); ok {
+				s.stop(cause)
+			}
+		}
+	})
+	defer stopAfter()
 	nbuf := queueDepth + 2
 	pool := make(chan *block, nbuf)
 	for range nbuf {
@@ -109,6 +128,11 @@ func stream(ctx context.Context, p *program, size int, consumers []consumer) err
 				if j != i && errs[j] == nil {
 					c.abort()
 				}
+			}
+			// A cancellation while the writers finish stops their
+			// work (stopper): that is the failure to report.
+			if err := context.Cause(ctx); err != nil {
+				return err
 			}
 			return e
 		}

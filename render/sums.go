@@ -116,11 +116,14 @@ func newPCMHasher(bits int, spans []FrameSpan) *pcmHasher {
 }
 
 // frameBytes is the size of a frame of PCM.
-func (h *pcmHasher) frameBytes() int {
-	if h.bits == 32 {
+func (h *pcmHasher) frameBytes() int { return frameBytes(h.bits) }
+
+// frameBytes is the size of a stereo frame of bits-bit PCM (32: float).
+func frameBytes(bits int) int {
+	if bits == 32 {
 		return 8
 	}
-	return 2 * ((h.bits + 7) / 8)
+	return 2 * ((bits + 7) / 8)
 }
 
 // pack appends frames [i, j) of b as PCM to raw.
@@ -132,19 +135,44 @@ func (h *pcmHasher) pack(raw []byte, b *Block, i, j int) []byte {
 			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(float32(l[k])))
 			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(float32(r[k])))
 		}
-	case h.bits == 16:
-		l, r := b.Int[0][i:j], b.Int[1][i:j]
+	default:
+		raw = packInts(raw, b.Int[0][i:j], b.Int[1][i:j], h.bits)
+	}
+	return raw
+}
+
+// packInts appends the frames of two channels of bits-bit integers (16
+// or 24) to raw as PCM: interleaved, little-endian, each sample in the
+// fewest whole bytes that hold it.
+func packInts(raw []byte, l, r []int32, bits int) []byte {
+	if bits == 16 {
 		for k := range l {
 			raw = binary.LittleEndian.AppendUint32(raw, uint32(uint16(l[k]))|uint32(uint16(r[k]))<<16)
 		}
-	default:
-		l, r := b.Int[0][i:j], b.Int[1][i:j]
-		for k := range l {
-			x, y := l[k], r[k]
-			raw = append(raw, byte(x), byte(x>>8), byte(x>>16), byte(y), byte(y>>8), byte(y>>16))
-		}
+		return raw
+	}
+	for k := range l {
+		x, y := l[k], r[k]
+		raw = append(raw, byte(x), byte(x>>8), byte(x>>16), byte(y), byte(y>>8), byte(y>>16))
 	}
 	return raw
+}
+
+// unpackInts is packInts the other way: it fills l and r, of the same
+// length, from the PCM in raw.
+func unpackInts(l, r []int32, raw []byte, bits int) {
+	if bits == 16 {
+		for k := range l {
+			v := binary.LittleEndian.Uint32(raw[4*k:])
+			l[k], r[k] = int32(int16(v)), int32(int16(v>>16))
+		}
+		return
+	}
+	for k := range l {
+		p := raw[6*k : 6*k+6]
+		l[k] = int32(uint32(p[0])<<8|uint32(p[1])<<16|uint32(p[2])<<24) >> 8
+		r[k] = int32(uint32(p[3])<<8|uint32(p[4])<<16|uint32(p[5])<<24) >> 8
+	}
 }
 
 // write hashes raw, the PCM of the stream frames from start on.

@@ -1,0 +1,258 @@
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lathe-audio/lathe/pcm/pcmtest"
+)
+
+// taggedOnly are the tagged deliveries of the tagged project.
+var taggedOnly = []string{"flac", "flac16", "flac-bare", "mp3", "mp3-vbr", "mp3-bare"}
+
+// withTasks sets the encode task limit and hook for the rest of the test.
+func withTasks(t *testing.T, limit int, hook func(running bool)) {
+	t.Cleanup(func() { encodeLimit, encodeTaskHook = 0, nil })
+	encodeLimit, encodeTaskHook = limit, hook
+}
+
+// spillRoot makes the temporary folder, where spill folders go, an empty
+// folder of the test's, and returns it.
+func spillRoot(t *testing.T) string {
+	root := t.TempDir()
+	t.Setenv("TMPDIR", root)
+	return root
+}
+
+// checkNoLeftovers fails the test if the build left its destination or
+// its temporary folder in dir, or anything in the spill root.
+func checkNoLeftovers(t *testing.T, dir, dest, root string) {
+	t.Helper()
+	if _, err := os.Stat(dest); err == nil {
+		t.Errorf("the failed build left %s", dest)
+	}
+	for _, name := range listDir(t, dir) {
+		if strings.Contains(name, ".tmp-") {
+			t.Errorf("the failed build left %s", name)
+		}
+	}
+	if names := listDir(t, root); len(names) != 0 {
+		t.Errorf("spill files left: %v", names)
+	}
+}
+
+// TestEncodeTasksBytes: the tagged deliveries are byte for byte the same,
+// and report the same, whatever the number of encode tasks that may run
+// at once (GOMAXPROCS, one, three), and no more tasks than that run at
+// once. The tasks take 30 ms longer than their work, so that they
+// overlap when they may.
+func TestEncodeTasksBytes(t *testing.T) {
+	dir := t.TempDir()
+	p := taggedProject(t, dir)
+	root := spillRoot(t)
+	var trees []map[string][]byte
+	var reports []string
+	for i, limit := range []int{0, 1, 3} {
+		var mu sync.Mutex
+		running, most := 0, 0
+		withTasks(t, limit, func(start bool) {
+			mu.Lock()
+			if start {
+				running++
+				most = max(most, running)
+			} else {
+				running--
+			}
+			mu.Unlock()
+			if start {
+				time.Sleep(30 * time.Millisecond)
+			}
+		})
+		rep, out := build(t, p, func(o *BuildOptions) {
+			o.Dest = filepath.Join(dir, "out"+itoa2(i))
+			o.Only = taggedOnly
+		})
+		if want := max(limit, 1); limit > 0 && most != want {
+			t.Errorf("limit %d: %d tasks ran at once at most, want %d", limit, most, want)
+		}
+		if limit == 0 && most > taskLimit() {
+			t.Errorf("%d tasks ran at once, more than GOMAXPROCS (%d)", most, taskLimit())
+		}
+		trees = append(trees, readTree(t, out))
+		b, err := json.Marshal(rep.Deliveries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, string(b))
+	}
+	if len(trees[0]) != 18 {
+		t.Fatalf("%d files, want 18", len(trees[0]))
+	}
+	for i, limit := range []int{1, 3} {
+		for name, b := range trees[0] {
+			if string(trees[i+1][name]) != string(b) {
+				t.Errorf("%s differs with %d task(s) at once", name, limit)
+			}
+		}
+		if reports[i+1] != reports[0] {
+			t.Errorf("the report differs with %d task(s) at once", limit)
+		}
+	}
+	if names := listDir(t, root); len(names) != 0 {
+		t.Errorf("spill files left: %v", names)
+	}
+}
+
+// TestEncodeTasksBackpressure: with one task at a time and the first
+// task held, the stream of a six-track flac delivery (4 s tracks) stops once the
+// delivery has two tracks spilled beyond the task's (taskLimit + 1
+// waiting, and at most the next one begun); cancelling the build then
+// stops the waiting writer and the held task, and leaves no spill file,
+// no output and no temporary folder.
+func TestEncodeTasksBackpressure(t *testing.T) {
+	dir := t.TempDir()
+	root := spillRoot(t)
+	text := "[album]\ntitle = \"B\"\nartist = \"A\"\n[loudness]\nmatch = \"off\"\n"
+	for k := range 6 {
+		name := "t" + itoa2(k) + ".wav"
+		writeSource(t, dir, name, 48000, 24, pcmtest.Music(uint64(80+k), 48000, 2, 4*48000))
+		text += "[[track]]\nfile = \"" + name + "\"\n"
+	}
+	p := loadProject(t, dir, text+"[[delivery]]\nname = \"flac\"\nkind = \"flac\"\n")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var first atomic.Bool
+	most := 0
+	withTasks(t, 1, func(start bool) {
+		if !start || first.Swap(true) {
+			return
+		}
+		for range 40 {
+			spills, _ := filepath.Glob(filepath.Join(root, "*", "*"))
+			most = max(most, len(spills))
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	})
+	o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats, Dest: filepath.Join(dir, "out"), BlockSize: 4096}
+	_, err := Build(ctx, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Build: %v, want it cancelled", err)
+	}
+	if most < 3 || most > 4 {
+		t.Errorf("%d spill files at most while the first task was held, want 3 or 4", most)
+	}
+	checkNoLeftovers(t, dir, o.Dest, root)
+}
+
+// failingSpill fails every write, as a full disk does.
+type failingSpill struct{ path string }
+
+func (f failingSpill) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: f.path, Err: syscall.ENOSPC}
+}
+
+func (f failingSpill) Close() error { return os.Remove(f.path) }
+
+// TestSpillFails: a spill file that cannot be written (the second track's
+// of a flac delivery, on a full disk) or a temporary folder that does
+// not exist fails the build with one error naming the delivery, the track
+// and its file, and the build leaves no output, no temporary folder and
+// no spill file, although the first track's task may have been running.
+func TestSpillFails(t *testing.T) {
+	dir := t.TempDir()
+	p := taggedProject(t, dir)
+	root := spillRoot(t)
+	o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats,
+		Dest: filepath.Join(dir, "out"), Only: []string{"flac"}, BlockSize: 4096}
+
+	create := createSpill
+	t.Cleanup(func() { createSpill = create })
+	createSpill = func(path string) (io.WriteCloser, error) {
+		f, err := create(path)
+		if err != nil || !strings.HasSuffix(path, "002.pcm") {
+			return f, err
+		}
+		f.Close()
+		return failingSpill{path}, nil
+	}
+	_, err := Build(t.Context(), o)
+	if err == nil || !strings.HasPrefix(err.Error(), `render: delivery[1] "flac": track 2: 02 Les Éléments - Zwei.flac: spill file: write `) ||
+		!strings.HasSuffix(err.Error(), "no space left on device") || strings.Count(err.Error(), "track") != 1 {
+		t.Errorf("Build: %v, want one error naming the track and the full disk", err)
+	}
+	checkNoLeftovers(t, dir, o.Dest, root)
+	createSpill = create
+
+	t.Setenv("TMPDIR", filepath.Join(root, "missing"))
+	_, err = Build(t.Context(), o)
+	if err == nil || !strings.HasPrefix(err.Error(), `render: delivery[1] "flac": track 1: 01 Les Éléments - Eins.flac: spill folder: `) ||
+		!strings.HasSuffix(err.Error(), "no such file or directory") {
+		t.Errorf("Build: %v, want an error naming the track and the missing folder", err)
+	}
+	checkNoLeftovers(t, dir, o.Dest, root)
+}
+
+// TestTaggedProgress: a flac delivery whose tracks are encoded after the
+// stream passes them (one task at a time, each 50 ms longer than its
+// work) reports its progress held to what is encoded: frame counts that
+// rise by at least a tenth of a second of audio, below the total until
+// every track is encoded, then the total, once.
+func TestTaggedProgress(t *testing.T) {
+	dir := t.TempDir()
+	p := taggedProject(t, dir)
+	spillRoot(t)
+	var ended atomic.Int32
+	withTasks(t, 1, func(start bool) {
+		if start {
+			time.Sleep(50 * time.Millisecond)
+		} else {
+			ended.Add(1)
+		}
+	})
+	type report struct {
+		Progress
+		ended int32
+	}
+	var mu sync.Mutex
+	var got []report
+	rep, _ := build(t, p, func(o *BuildOptions) {
+		o.Only = []string{"flac"}
+		o.BlockSize = 1000
+		o.Progress = func(pr Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, report{pr, ended.Load()})
+		}
+	})
+	rate := int64(rep.Deliveries[0].Rate)
+	if len(got) < 2 {
+		t.Fatalf("%d progress reports", len(got))
+	}
+	for i, r := range got {
+		last := i == len(got)-1
+		if r.Frames > r.Total || (r.Frames == r.Total) != last {
+			t.Errorf("report %d of %d: %d of %d frames", i+1, len(got), r.Frames, r.Total)
+		}
+		if last && r.ended != 3 {
+			t.Errorf("the delivery reported %d of %d frames with %d of 3 tracks encoded", r.Frames, r.Total, r.ended)
+		}
+		if i > 0 && !last && r.Frames-got[i-1].Frames < rate/10 {
+			t.Errorf("report %d: %d frames after %d, less than a tenth of a second", i+1, r.Frames, got[i-1].Frames)
+		}
+		if i > 0 && r.Frames <= got[i-1].Frames {
+			t.Errorf("report %d: %d frames after %d", i+1, r.Frames, got[i-1].Frames)
+		}
+	}
+}
