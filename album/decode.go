@@ -102,13 +102,25 @@ func (s *section) wrongType(key string, v *tval, want string) {
 	s.d.errorf(s.keyPath(key), "%s, want %s", kindName(v), want)
 }
 
-func (s *section) str(key string, dst *string) bool {
-	v := s.value(key)
+// typed returns v when it is of one of kinds; otherwise it reports a type
+// error (want describes the expected value) and returns nil. A nil v
+// (absent) gives nil without an error.
+func (s *section) typed(key string, v *tval, want string, kinds ...unstable.Kind) *tval {
 	if v == nil {
-		return false
+		return nil
 	}
-	if v.kind != unstable.String {
-		s.wrongType(key, v, "a string")
+	for _, k := range kinds {
+		if v.kind == k {
+			return v
+		}
+	}
+	s.wrongType(key, v, want)
+	return nil
+}
+
+func (s *section) str(key string, dst *string) bool {
+	v := s.typed(key, s.value(key), "a string", unstable.String)
+	if v == nil {
 		return false
 	}
 	*dst = v.data
@@ -126,8 +138,7 @@ func (s *section) text(key string, dst encoding.TextUnmarshaler, want string) bo
 }
 
 func (s *section) textValue(key string, v *tval, dst encoding.TextUnmarshaler, want string) bool {
-	if v.kind != unstable.String {
-		s.wrongType(key, v, want)
+	if s.typed(key, v, want, unstable.String) == nil {
 		return false
 	}
 	if err := dst.UnmarshalText([]byte(v.data)); err != nil {
@@ -151,12 +162,8 @@ func (s *section) time(key string, dst *Time) bool {
 }
 
 func (s *section) float(key string, dst *float64, want string) bool {
-	v := s.value(key)
+	v := s.typed(key, s.value(key), want, unstable.Float, unstable.Integer)
 	if v == nil {
-		return false
-	}
-	if v.kind != unstable.Float && v.kind != unstable.Integer {
-		s.wrongType(key, v, want)
 		return false
 	}
 	f, err := parseNumber(v)
@@ -177,12 +184,8 @@ func parseNumber(v *tval) (float64, error) {
 }
 
 func (s *section) int(key string, dst *int, want string) bool {
-	v := s.value(key)
+	v := s.typed(key, s.value(key), want, unstable.Integer)
 	if v == nil {
-		return false
-	}
-	if v.kind != unstable.Integer {
-		s.wrongType(key, v, want)
 		return false
 	}
 	i, err := strconv.ParseInt(v.data, 0, 64)
@@ -195,12 +198,8 @@ func (s *section) int(key string, dst *int, want string) bool {
 }
 
 func (s *section) bool(key string, dst *bool) bool {
-	v := s.value(key)
+	v := s.typed(key, s.value(key), "true or false", unstable.Bool)
 	if v == nil {
-		return false
-	}
-	if v.kind != unstable.Bool {
-		s.wrongType(key, v, "true or false")
 		return false
 	}
 	*dst = v.data == "true"
@@ -458,10 +457,7 @@ func (d *decoder) track(a *Album, t *ttable, n int) Track {
 	s.time("fade_out", &tr.FadeOut)
 	s.text("fade_curve", &tr.FadeCurve, "a fade curve name")
 	s.text("crossfade_curve", &tr.CrossfadeCurve, "a fade curve name")
-	if v := s.value("index"); v != nil {
-		if v.kind != unstable.Array {
-			s.wrongType("index", v, "an array of times")
-		}
+	if v := s.typed("index", s.value("index"), "an array of times", unstable.Array); v != nil {
 		for i, e := range v.elems {
 			key := fmt.Sprintf("index[%d]", i+1)
 			d.pos[s.keyPath(key)] = e.at
