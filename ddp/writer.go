@@ -159,6 +159,15 @@ func (w *Writer) Close() error {
 	return w.err
 }
 
+// ImageMD5 returns, after a successful Close, the MD5 of IMAGE.DAT (hex),
+// as CHECKSUM.MD5 lists it.
+func (w *Writer) ImageMD5() string {
+	if !w.closed || w.err != nil {
+		return ""
+	}
+	return hex.EncodeToString(w.imgSum.Sum(nil))
+}
+
 // finishImage pads the last sector with zeros and checks the image length.
 // ref: docs/cd-formats.md §2.7
 func (w *Writer) finishImage() {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -86,7 +87,7 @@ type ddpDelivery struct {
 	s    *Stream
 	disc *cdda.Disc
 	w    *ddp.Writer
-	hw   *hashWriter // IMAGE.DAT's bytes, on their way to w
+	hw   *hashWriter // IMAGE.DAT's bytes, on their way to w (SHA-256: w computes the MD5)
 	pk   cdPacker
 	sum  []FileSum
 }
@@ -111,7 +112,8 @@ func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ddpDelivery{s: s, disc: disc, w: w, hw: newHashWriter(w), pk: newCDPacker(s.Layout)}, nil
+	hw := &hashWriter{w: w, sha: sha256.New()}
+	return &ddpDelivery{s: s, disc: disc, w: w, hw: hw, pk: newCDPacker(s.Layout)}, nil
 }
 
 func (d *ddpDelivery) Write(b *Block) error {
@@ -138,7 +140,7 @@ func (d *ddpDelivery) Close() ([]string, error) {
 		return nil, err
 	}
 	if fi.Size() == d.hw.n {
-		d.sum = []FileSum{d.hw.sum(image)}
+		d.sum = []FileSum{d.hw.sum(image, w.ImageMD5())}
 	}
 	var sheet bytes.Buffer
 	if err := ddp.WritePQSheet(&sheet, d.disc); err != nil {

@@ -62,7 +62,8 @@ type pcmFile struct {
 	span FrameSpan
 }
 
-// hashWriter passes bytes on to w and hashes them.
+// hashWriter passes bytes on to w and hashes them: SHA-256, and MD5 unless
+// the destination computes that itself (md5 nil).
 type hashWriter struct {
 	w        io.Writer
 	sha, md5 hash.Hash
@@ -76,13 +77,20 @@ func newHashWriter(w io.Writer) *hashWriter {
 func (h *hashWriter) Write(p []byte) (int, error) {
 	n, err := h.w.Write(p)
 	h.sha.Write(p[:n])
-	h.md5.Write(p[:n])
+	if h.md5 != nil {
+		h.md5.Write(p[:n])
+	}
 	h.n += int64(n)
 	return n, err
 }
 
-func (h *hashWriter) sum(name string) FileSum {
-	return FileSum{Name: name, Size: h.n, SHA256: hex.EncodeToString(h.sha.Sum(nil)), MD5: hex.EncodeToString(h.md5.Sum(nil))}
+// sum returns the file's sums; the MD5 is md5hex when the hashWriter
+// computes none.
+func (h *hashWriter) sum(name, md5hex string) FileSum {
+	if h.md5 != nil {
+		md5hex = hex.EncodeToString(h.md5.Sum(nil))
+	}
+	return FileSum{Name: name, Size: h.n, SHA256: hex.EncodeToString(h.sha.Sum(nil)), MD5: md5hex}
 }
 
 // sumFile reads a finished file and hashes it.
@@ -96,7 +104,7 @@ func sumFile(path, name string) (FileSum, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return FileSum{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return h.sum(name), nil
+	return h.sum(name, ""), nil
 }
 
 // pcmHasher computes the PCM MD5 of spans of an output's stream, from the

@@ -184,7 +184,7 @@ func (w *wavWriter) pcmFiles() []pcmFile {
 func (w *wavWriter) fileSums() []FileSum {
 	var out []FileSum
 	for _, f := range w.files {
-		out = append(out, f.hw.sum(f.name))
+		out = append(out, f.hw.sum(f.name, ""))
 	}
 	return out
 }
