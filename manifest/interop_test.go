@@ -107,10 +107,13 @@ func TestMP3DecodeAgainstFFmpeg(t *testing.T) {
 			t.Fatalf("ffmpeg %s: %v", p, err)
 		}
 		var ours bytes.Buffer
+		var raw []byte
 		err = decodeFile(p, func(pcm []int16) {
+			raw = raw[:0]
 			for _, v := range pcm {
-				ours.Write(binary.LittleEndian.AppendUint16(nil, uint16(v)))
+				raw = binary.LittleEndian.AppendUint16(raw, uint16(v))
 			}
+			ours.Write(raw)
 		})
 		if err != nil {
 			t.Fatal(err)
