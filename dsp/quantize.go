@@ -241,8 +241,9 @@ func tpdfValue(r uint64) float64 {
 }
 
 func (q *Quantizer) tpdf(c int, src []float64, dst []int32) {
-	r := &q.rng[c]
+	r := q.rng[c] // a local copy stays in registers
 	s, lo, hi := q.scale, q.lo, q.hi
+	dst = dst[:len(src)]
 	for i, x := range src {
 		y := math.RoundToEven(x*s + tpdfValue(r.next()))
 		if y >= lo && y <= hi {
@@ -251,6 +252,7 @@ func (q *Quantizer) tpdf(c int, src []float64, dst []int32) {
 		}
 		dst[i] = q.clip(c, i, y)
 	}
+	q.rng[c] = r
 }
 
 func (q *Quantizer) round(c int, src []float64, dst []int32) {
@@ -270,7 +272,7 @@ func (q *Quantizer) round(c int, src []float64, dst []int32) {
 // includes the dither, so y = x + NTF(z)·e. The error uses the unclipped y,
 // which keeps the loop stable when the signal clips.
 func (q *Quantizer) shaped(c int, src []float64, dst []int32) {
-	r := &q.rng[c]
+	r := q.rng[c]
 	h := q.hist[c]
 	s, lo, hi := q.scale, q.lo, q.hi
 	k := &fWeighted
@@ -291,6 +293,7 @@ func (q *Quantizer) shaped(c int, src []float64, dst []int32) {
 		dst[i] = q.clip(c, i, y)
 	}
 	q.hist[c] = h
+	q.rng[c] = r
 }
 
 // clip handles a value outside the integer range (or NaN) at block index i.

@@ -6,18 +6,20 @@ import "math/bits"
 // (https://prng.di.unimi.it/, public domain reference in C), seeded with
 // SplitMix64 as its authors recommend. Implemented here from the published
 // algorithm; rng_test.go checks it against the reference outputs.
-type xoshiro struct{ s [4]uint64 }
+//
+// The state is four fields rather than an array so that the compiler keeps
+// a local copy in registers through a loop (see Quantizer.tpdf).
+type xoshiro struct{ s0, s1, s2, s3 uint64 }
 
 func (x *xoshiro) next() uint64 {
-	s := &x.s
-	r := bits.RotateLeft64(s[1]*5, 7) * 9
-	t := s[1] << 17
-	s[2] ^= s[0]
-	s[3] ^= s[1]
-	s[1] ^= s[2]
-	s[0] ^= s[3]
-	s[2] ^= t
-	s[3] = bits.RotateLeft64(s[3], 45)
+	r := bits.RotateLeft64(x.s1*5, 7) * 9
+	t := x.s1 << 17
+	x.s2 ^= x.s0
+	x.s3 ^= x.s1
+	x.s1 ^= x.s2
+	x.s0 ^= x.s3
+	x.s2 ^= t
+	x.s3 = bits.RotateLeft64(x.s3, 45)
 	return r
 }
 
@@ -42,8 +44,9 @@ func newStream(seed uint64, track, channel int) xoshiro {
 	k = splitmix64(&h)
 	h = k ^ uint64(int64(channel))
 	var x xoshiro
-	for i := range x.s {
-		x.s[i] = splitmix64(&h)
-	}
+	x.s0 = splitmix64(&h)
+	x.s1 = splitmix64(&h)
+	x.s2 = splitmix64(&h)
+	x.s3 = splitmix64(&h)
 	return x
 }

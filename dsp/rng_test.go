@@ -10,7 +10,7 @@ import (
 // splitmix64.c seeded with 1234567 (Rosetta Code, "Pseudo-random
 // numbers/Splitmix64") and with 0.
 func TestXoshiroReference(t *testing.T) {
-	x := xoshiro{s: [4]uint64{1, 2, 3, 4}}
+	x := xoshiro{s0: 1, s1: 2, s2: 3, s3: 4}
 	want := []uint64{11520, 0, 1509978240, 1215971899390074240, 1216172134540287360,
 		607988272756665600, 16172922978634559625, 8476171486693032832,
 		10595114339597558777, 2904607092377533576}
