@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -61,9 +60,7 @@ dBTP; silence, whose loudness is minus infinity, is null.`,
 				fmt.Fprintf(e.stderr, "%s: warning: %s\n", p.path, w)
 			}
 			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return printJSON(e.stdout, r)
 			}
 			r.print(e.stdout)
 			return nil

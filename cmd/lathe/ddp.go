@@ -228,9 +228,7 @@ func runDDPInfo(e *env, arg string, asJSON bool) error {
 	defer img.Close()
 	info := newDDPInfo(dir, img, sumErrs)
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(info); err != nil {
+		if err := printJSON(e.stdout, info); err != nil {
 			return err
 		}
 	} else if err := writeDDPInfo(e.stdout, img, info); err != nil {
@@ -323,13 +321,25 @@ func msfJSON(sectors int) timeJSON { return timeJSON{sectors, cdda.FormatMSF(sec
 func problemsJSON(probs []ddp.Problem) []problemJSON {
 	out := []problemJSON{}
 	for _, p := range probs {
-		sev := "error"
-		if p.Warning {
-			sev = "warning"
-		}
-		out = append(out, problemJSON{File: p.File, Severity: sev, Message: p.Detail})
+		out = append(out, problemJSON{File: p.File, Severity: severity(p.Warning), Message: p.Detail})
 	}
 	return out
+}
+
+// printJSON writes v to w as every --json output is printed: indented,
+// then a newline (docs/json.md).
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// severity names a problem's severity in JSON: "error" or "warning".
+func severity(warning bool) string {
+	if warning {
+		return "warning"
+	}
+	return "error"
 }
 
 func stringsJSON(s cdtext.Strings) cdStringsJSON {

@@ -41,6 +41,10 @@ func projectPath(arg string) string {
 	return arg
 }
 
+// errNoProject is wrapped by loadProject's error when the project file
+// does not exist.
+var errNoProject = errors.New("no such project file")
+
 // loadProject reads, decodes and validates a project, probes its sources
 // and plans its layout. It returns every problem found; the project is
 // usable only when the problems hold no error.
@@ -49,7 +53,7 @@ func loadProject(arg string) (*project, album.Problems, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, withHint(fmt.Errorf("%s: no such project file", path), "'lathe init DIR' writes one for a folder of audio files")
+			return nil, nil, withHint(fmt.Errorf("%s: %w", path, errNoProject), "'lathe init DIR' writes one for a folder of audio files")
 		}
 		return nil, nil, err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,9 +138,7 @@ func printVerify(e *env, dir, kind string, probs []ddp.Problem, o verifyOptions)
 	}
 	res.OK = res.Errors == 0
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := printJSON(e.stdout, res); err != nil {
 			return err
 		}
 	} else {
