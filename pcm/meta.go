@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -25,7 +26,8 @@ type BEXT struct {
 }
 
 // BEXTLoudness holds the EBU R128 values of a version 2 bext chunk, each in
-// hundredths: -2300 is -23.00 LUFS.
+// hundredths: -2300 is -23.00 LUFS. A field that holds no value is
+// BEXTUnknown.
 type BEXTLoudness struct {
 	Value        int16 // integrated loudness, LUFS
 	Range        int16 // loudness range, LU
@@ -33,6 +35,10 @@ type BEXTLoudness struct {
 	MaxMomentary int16 // LUFS
 	MaxShortTerm int16 // LUFS
 }
+
+// BEXTUnknown is the value of a loudness field of a version 2 bext chunk
+// that is not given: EBU Tech 3285 v2 reserves 0x7fff for it.
+const BEXTUnknown int16 = 0x7fff
 
 // InfoTag is one text entry of a LIST/INFO chunk, such as {"INAM", "Title"}.
 type InfoTag struct {
@@ -44,7 +50,11 @@ type InfoTag struct {
 // field as laid out in EBU Tech 3285 section 2.3.
 type bextRecord []byte
 
-const bextLen = 602 // fixed part; the coding history follows
+const (
+	bextLen        = 602 // fixed part; the coding history follows
+	bextVersionAt  = 346
+	bextLoudnessAt = 412
+)
 
 func (b bextRecord) description() []byte   { return b[0:][:256] }
 func (b bextRecord) originator() []byte    { return b[256:][:32] }
@@ -52,9 +62,9 @@ func (b bextRecord) originatorRef() []byte { return b[288:][:32] }
 func (b bextRecord) date() []byte          { return b[320:][:10] }
 func (b bextRecord) time() []byte          { return b[330:][:8] }
 func (b bextRecord) timeRef() []byte       { return b[338:][:8] } // low 32 bits, then high
-func (b bextRecord) version() []byte       { return b[346:][:2] }
+func (b bextRecord) version() []byte       { return b[bextVersionAt:][:2] }
 func (b bextRecord) umid() []byte          { return b[348:][:64] }
-func (b bextRecord) loudness() []byte      { return b[412:][:10] } // five int16
+func (b bextRecord) loudness() []byte      { return b[bextLoudnessAt:][:10] } // five int16
 // b[422:602] is reserved and stays zero.
 
 // parseBEXT reads a bext chunk body; one too short to hold the fixed fields
@@ -100,14 +110,37 @@ func appendBEXT(dst []byte, x *BEXT) []byte {
 	binary.LittleEndian.PutUint64(b.timeRef(), x.TimeReference)
 	copy(b.umid(), x.UMID[:])
 	binary.LittleEndian.PutUint16(b.version(), 1)
-	if l := x.Loudness; l != nil {
-		binary.LittleEndian.PutUint16(b.version(), 2)
-		p := b.loudness()
-		for i, v := range []int16{l.Value, l.Range, l.MaxTruePeak, l.MaxMomentary, l.MaxShortTerm} {
-			binary.LittleEndian.PutUint16(p[2*i:], uint16(v))
-		}
+	if x.Loudness != nil {
+		b.putLoudness(x.Loudness)
 	}
 	return append(dst, x.CodingHistory...)
+}
+
+// putLoudness makes the record version 2 and sets its loudness fields.
+func (b bextRecord) putLoudness(l *BEXTLoudness) {
+	binary.LittleEndian.PutUint16(b.version(), 2)
+	p := b.loudness()
+	for i, v := range []int16{l.Value, l.Range, l.MaxTruePeak, l.MaxMomentary, l.MaxShortTerm} {
+		binary.LittleEndian.PutUint16(p[2*i:], uint16(v))
+	}
+}
+
+// PatchBEXTLoudness rewrites, in place, the bext chunk whose body starts
+// at byte offset body of f (see WAVWriter.BEXTOffset) as version 2 with
+// the loudness l: it writes the version field and the five loudness
+// fields, and no other byte. A writer that knows the loudness only once
+// the audio is written gives the chunk placeholder values (a Loudness of
+// BEXTUnknown fields keeps the layout) and patches them at the end.
+func PatchBEXTLoudness(f io.WriterAt, body int64, l *BEXTLoudness) error {
+	b := make(bextRecord, bextLen)
+	b.putLoudness(l)
+	if _, err := f.WriteAt(b.version(), body+bextVersionAt); err != nil {
+		return fmt.Errorf("pcm: patch bext: %w", err)
+	}
+	if _, err := f.WriteAt(b.loudness(), body+bextLoudnessAt); err != nil {
+		return fmt.Errorf("pcm: patch bext: %w", err)
+	}
+	return nil
 }
 
 // check reports the first field that cannot be written as given.

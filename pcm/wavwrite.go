@@ -49,6 +49,7 @@ type WAVWriter struct {
 	rf64      bool  // the header is RF64
 	reserve   bool  // the header holds a JUNK chunk that may become ds64
 	hdrLen    int64
+	bextAt    int64 // offset of the bext chunk's body in the header; -1 without one
 	frames    int64 // frames written so far
 	buf       []byte
 	closed    bool
@@ -143,7 +144,9 @@ func (w *WAVWriter) header(frames int64) []byte {
 	if w.f.Float {
 		b = appendChunk(b, idFact, le.AppendUint32(nil, uint32(min(frames, math.MaxUint32))))
 	}
+	w.bextAt = -1
 	if w.opts.BEXT != nil {
+		w.bextAt = int64(len(b)) + chunkHeaderLen
 		b = appendChunk(b, idBEXT, appendBEXT(nil, w.opts.BEXT))
 	}
 	if len(w.opts.Tags) > 0 {
@@ -362,6 +365,12 @@ func (w *WAVWriter) fail(err error) error {
 	}
 	return w.err
 }
+
+// BEXTOffset returns where the body of the file's bext chunk starts, in
+// bytes from the first byte of the header (for PatchBEXTLoudness), or -1
+// when the file has none. It does not change when Close rewrites the
+// header.
+func (w *WAVWriter) BEXTOffset() int64 { return w.bextAt }
 
 // Frames returns the number of frames written so far.
 func (w *WAVWriter) Frames() int64 { return w.frames }

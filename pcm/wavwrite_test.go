@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lathe-audio/lathe/pcm"
+	"github.com/lathe-audio/lathe/pcm/pcmtest"
 )
 
 var (
@@ -185,4 +186,103 @@ func (s *headerSink) Seek(off int64, whence int) (int64, error) {
 
 func (s *headerSink) ReadAt(p []byte, off int64) (int, error) {
 	return (&sparse{head: s.head[:], size: s.size}).ReadAt(p, off)
+}
+
+// TestPatchBEXTLoudness: a file written with placeholder loudness and
+// patched at BEXTOffset is byte for byte the file written with the final
+// loudness from the start, whatever precedes the bext chunk (ds64, JUNK,
+// fact), and reads back as version 2 with those values.
+func TestPatchBEXTLoudness(t *testing.T) {
+	final := pcm.BEXTLoudness{Value: -2301, Range: 745, MaxTruePeak: -102, MaxMomentary: -1500, MaxShortTerm: -32768}
+	unknown := pcm.BEXTLoudness{Value: pcm.BEXTUnknown, Range: pcm.BEXTUnknown, MaxTruePeak: pcm.BEXTUnknown,
+		MaxMomentary: pcm.BEXTUnknown, MaxShortTerm: pcm.BEXTUnknown}
+	x := testSignal(2, 4410)
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		f    pcm.Format
+		opts pcm.WAVOptions
+	}{
+		{"16", stereo16, pcm.WAVOptions{Frames: 4410}},
+		{"float", float32s, pcm.WAVOptions{Frames: 4410, Tags: testTags}},
+		{"rf64", pcm.Format{Rate: 48000, Channels: 2, Bits: 24}, pcm.WAVOptions{Frames: 4410, RF64: true}},
+		{"junk", stereo16, pcm.WAVOptions{Frames: pcm.UnknownFrames, MayExceed4GiB: true}},
+	} {
+		write := func(name string, l pcm.BEXTLoudness) (string, int64) {
+			path := dir + "/" + tt.name + "-" + name + ".wav"
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			b := *testBEXT
+			b.Loudness = &l
+			opts := tt.opts
+			opts.BEXT = &b
+			w, err := pcm.NewWAVWriter(f, tt.f, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.f.Float {
+				err = w.WriteFloat(x)
+			} else {
+				err = w.WriteInt(pcmtest.Quantize(x, tt.f.Bits))
+			}
+			if err == nil {
+				err = w.Close()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return path, w.BEXTOffset()
+		}
+		patched, at := write("patched", unknown)
+		direct, _ := write("direct", final)
+		before, err := os.ReadFile(patched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(patched, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = pcm.PatchBEXTLoudness(f, at, &final)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(patched)
+		want, _ := os.ReadFile(direct)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the patched file differs from the one written with the final loudness", tt.name)
+		}
+		changed := 0
+		for i := range before {
+			if before[i] != got[i] {
+				changed++
+				if i < int(at)+412 || i >= int(at)+422 {
+					t.Errorf("%s: byte %d changed, outside the loudness fields at %d", tt.name, i, at+412)
+				}
+			}
+		}
+		if changed == 0 || !bytes.Equal(got[at-8:at-4], []byte("bext")) {
+			t.Errorf("%s: %d bytes changed; the body at %d follows %q", tt.name, changed, at, got[at-8:at-4])
+		}
+		info, err := pcm.Probe(patched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.BEXT == nil || info.BEXT.Loudness == nil || *info.BEXT.Loudness != final {
+			t.Errorf("%s: Probe BEXT = %+v, want loudness %+v", tt.name, info.BEXT, final)
+		}
+	}
+	w, err := pcm.NewWAVWriter(&bytes.Buffer{}, stereo16, pcm.WAVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := w.BEXTOffset(); at != -1 {
+		t.Errorf("BEXTOffset without a bext chunk = %d, want -1", at)
+	}
 }
