@@ -57,11 +57,13 @@ name = "wav24"
 kind = "wav"
 bits = 24
 tags = true
+bwf = true
 [[delivery]]
 name = "float"
 kind = "wav"
 bits = 32
 files = "album"
+bwf = true
 [[delivery]]
 name = "flac"
 kind = "flac"

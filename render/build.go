@@ -614,6 +614,11 @@ func newSlot(o BuildOptions, an *Analysis, jb *job, out *output, tmp string) (*w
 		return nil, err
 	}
 	ws.w = w
+	if sm, ok := w.(spanMeterer); ok {
+		for _, sp := range sm.meterSpans() {
+			ws.spans = append(ws.spans, out.spanSet([]FrameSpan{sp}))
+		}
+	}
 	ws.stopper, _ = w.(stopper)
 	if tw, ok := w.(trailingWriter); ok && ws.progress != nil {
 		tw.trackProgress(ws.progress)

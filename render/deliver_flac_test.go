@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
-	"encoding/binary"
 	"encoding/hex"
 	"math"
 	"os"
@@ -143,15 +142,11 @@ func wavData(t testing.TB, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p := 12; p+8 <= len(b); {
-		n := int(binary.LittleEndian.Uint32(b[p+4:]))
-		if string(b[p:p+4]) == "data" {
-			return b[p+8 : p+8+n]
-		}
-		p += 8 + n + n%2
+	data, _ := wavChunk(b, "data")
+	if data == nil {
+		t.Fatalf("%s: no data chunk", path)
 	}
-	t.Fatalf("%s: no data chunk", path)
-	return nil
+	return data
 }
 
 // replayGainTags parses the four REPLAYGAIN_ lines of a tag listing

@@ -70,6 +70,18 @@ type DeliveryWriter interface {
 	Abort()
 }
 
+// spanMeterer is implemented by writers that need the measurement of
+// spans of the stream besides the tracks' cuts (Stream.Output), such as
+// an album file's. The output's meter meters each span as written, once
+// whatever the number of deliveries asking for it.
+type spanMeterer interface {
+	// meterSpans returns the spans; it is called once the writer is made.
+	meterSpans() []FrameSpan
+	// measured gives the measurement of each span, in that order; it is
+	// called before Close.
+	measured(ms []*loudness.Measurement)
+}
+
 // NewWriterFunc creates the writer of one delivery.
 type NewWriterFunc func(s *Stream) (DeliveryWriter, error)
 
@@ -233,6 +245,7 @@ type writerSlot struct {
 	stopper  stopper     // the writer, if it has work beside the stream
 	cuts     int         // the output's span set of the files' cuts (Stream.Cuts)
 	segs     int         // the output's span set of the tracks' segments (the ceiling's)
+	spans    []int       // the output's span sets of the writer's own spans (spanMeterer)
 	pcm      []slotPCM   // the PCM MD5s to report, by the output's hasher's spans
 }
 
@@ -323,6 +336,13 @@ func (c *chain) drain() error {
 		for _, ws := range o.slots {
 			ws.s.Output = o.meter.sets[ws.cuts].out
 			w := ws.w
+			if sm, ok := w.(spanMeterer); ok {
+				ms := make([]*loudness.Measurement, len(ws.spans))
+				for i, k := range ws.spans {
+					ms[i] = o.meter.sets[k].out[0]
+				}
+				sm.measured(ms)
+			}
 			files, err := w.Close()
 			ws.w = nil
 			if err != nil {

@@ -16,8 +16,9 @@ import (
 // the SHA-256 and MD5 of its bytes, so that a manifest needs not read the
 // file again. A writer hashes the bytes as they go out when it writes the
 // file front to back (WAV files, a DDP image); FLAC and MP3 files, whose
-// headers the encoders and the tagging rewrite in place, are hashed once
-// they are final, as the delivery closes them.
+// headers the encoders and the tagging rewrite in place, and WAV files
+// with a bext chunk, whose loudness fields are patched in at the end, are
+// hashed once they are final, as the delivery closes them.
 type FileSum struct {
 	Name        string // relative to the delivery's folder, with slashes
 	Size        int64

@@ -3,6 +3,8 @@ package render
 import (
 	"bufio"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/internal/version"
+	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/pcm"
 )
 
@@ -24,19 +27,30 @@ type wavFile struct {
 	span  FrameSpan
 	track int // from 1; 0 for the album file
 	f     *os.File
-	hw    *hashWriter
+	hw    *hashWriter // nil for a file with a bext chunk: hashed at Close
 	bw    *bufio.Writer
 	w     *pcm.WAVWriter
 	done  bool
 	opts  pcm.WAVOptions
 	fmt   pcm.Format
 	path  string
+	bext  int64                 // offset of the bext chunk's body in the file
+	m     *loudness.Measurement // the album file's, for its bext chunk
+	sum   FileSum               // of a file with a bext chunk, once final
 }
 
 // wavWriter writes the files of a wav delivery (docs/design.md §5): one
 // per track (files = tracks or both) cut at the delivery's gap mode, and
 // one for the album from track 1's index 01 to the lead-out (files =
 // album or both), 16 or 24-bit PCM or 32-bit float.
+//
+// With bwf, each file's bext chunk is version 2 and holds the loudness of
+// the file's audio as written, which is known only once the stream has
+// ended: the chunk is written with every loudness field unknown, and
+// Close patches the fields in place (pcm.PatchBEXTLoudness) and only then
+// hashes the file. A track file's loudness is its cut's measurement
+// (Stream.Output); the album file's comes from a span set of its own on
+// the output's meter (spanMeterer).
 type wavWriter struct {
 	s     *Stream
 	files []*wavFile
@@ -138,13 +152,19 @@ func (f *wavFile) open() error {
 	if err != nil {
 		return err
 	}
-	f.f, f.hw = fh, newHashWriter(fh)
-	f.bw = bufio.NewWriterSize(f.hw, 1<<18)
+	f.f = fh
+	var dst io.Writer = fh
+	if f.opts.BEXT == nil {
+		f.hw = newHashWriter(fh)
+		dst = f.hw
+	}
+	f.bw = bufio.NewWriterSize(dst, 1<<18)
 	f.w, err = pcm.NewWAVWriter(f.bw, f.fmt, f.opts)
 	if err != nil {
 		fh.Close()
 		return fmt.Errorf("%s: %w", f.name, err)
 	}
+	f.bext = f.w.BEXTOffset()
 	return nil
 }
 
@@ -164,13 +184,73 @@ func (f *wavFile) close() error {
 	return nil
 }
 
+// Close checks that every file is complete and, with bwf, writes each
+// file's loudness into its bext chunk and hashes the final file.
 func (w *wavWriter) Close() ([]string, error) {
 	for _, f := range w.files {
 		if !f.done {
 			return nil, fmt.Errorf("%s: the stream ended before the file was complete", f.name)
 		}
 	}
+	for _, f := range w.files {
+		if f.opts.BEXT == nil {
+			continue
+		}
+		m := f.m
+		if f.track > 0 && f.track <= len(w.s.Output) {
+			m = w.s.Output[f.track-1]
+		}
+		if m == nil {
+			return nil, fmt.Errorf("%s: no measurement of the file for its bext chunk", f.name)
+		}
+		if err := f.patchLoudness(bextLoudness(m)); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
 	return w.names, nil
+}
+
+// patchLoudness writes l into the file's bext chunk, in place, and hashes
+// the file as it now is (read back from the page cache).
+func (f *wavFile) patchLoudness(l *pcm.BEXTLoudness) error {
+	fh, err := os.OpenFile(f.path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = pcm.PatchBEXTLoudness(fh, f.bext, l)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	f.sum, err = sumFile(f.path, f.name)
+	return err
+}
+
+// meterSpans returns the span of the album file when it has a bext chunk:
+// its loudness is that of the whole span, which no track's cut gives
+// (spanMeterer).
+func (w *wavWriter) meterSpans() []FrameSpan {
+	var out []FrameSpan
+	for _, f := range w.files {
+		if f.track == 0 && f.opts.BEXT != nil {
+			out = append(out, f.span)
+		}
+	}
+	return out
+}
+
+// measured takes the measurements of the spans meterSpans returned, in
+// their order (spanMeterer).
+func (w *wavWriter) measured(ms []*loudness.Measurement) {
+	i := 0
+	for _, f := range w.files {
+		if f.track == 0 && f.opts.BEXT != nil && i < len(ms) {
+			f.m = ms[i]
+			i++
+		}
+	}
 }
 
 func (w *wavWriter) pcmFiles() []pcmFile {
@@ -184,6 +264,10 @@ func (w *wavWriter) pcmFiles() []pcmFile {
 func (w *wavWriter) fileSums() []FileSum {
 	var out []FileSum
 	for _, f := range w.files {
+		if f.hw == nil {
+			out = append(out, f.sum)
+			continue
+		}
 		out = append(out, f.hw.sum(f.name, ""))
 	}
 	return out
@@ -229,8 +313,10 @@ func infoTags(a *album.Album, track int) []pcm.InfoTag {
 	return tags
 }
 
-// bext returns the BWF chunk of a track's file (track 0: the album file).
-// Dates come from the project's release date, never from the clock.
+// bext returns the BWF chunk of a track's file (track 0: the album file),
+// version 2 with every loudness field unknown until Close patches in the
+// file's measurement. Dates come from the project's release date, never
+// from the clock.
 func bext(a *album.Album, track int, s *Stream) *pcm.BEXT {
 	title, ref := a.Title, string(a.UPC)
 	artist := a.Artist
@@ -243,12 +329,51 @@ func bext(a *album.Album, track int, s *Stream) *pcm.BEXT {
 		Originator:          "lathe",
 		OriginatorReference: ascii(ref, 32),
 		CodingHistory:       fmt.Sprintf("A=PCM,F=%d,W=%d,M=stereo,T=lathe %s\r\n", s.Rate, s.Bits, ascii(version.Version, 64)),
+		Loudness: &pcm.BEXTLoudness{Value: pcm.BEXTUnknown, Range: pcm.BEXTUnknown, MaxTruePeak: pcm.BEXTUnknown,
+			MaxMomentary: pcm.BEXTUnknown, MaxShortTerm: pcm.BEXTUnknown},
 	}
 	if len(a.ReleaseDate) == len("2006-01-02") {
 		b.OriginationDate = a.ReleaseDate
 	}
 	return b
 }
+
+// bextLoudness returns the loudness fields of a version 2 bext chunk (EBU
+// Tech 3285 v2, R 128 s1) from m, the measurement of the file's audio as
+// written: hundredths of LUFS, LU and dBTP, rounded to nearest (halves
+// away from zero) and held within -32768..32766, so that no value reads
+// as unknown. A field with no value is pcm.BEXTUnknown (0x7fff), as Tech
+// 3285 marks loudness it does not give: the integrated loudness of a file
+// with no gating block above the absolute gate (silence, or less than
+// 400 ms); its loudness range then, and that of a file shorter than the
+// 3 s short-term window (the meter reports 0 LU for a range of no
+// values); the maximum momentary or short-term loudness of a file shorter
+// than its window; the true peak of digital silence.
+func bextLoudness(m *loudness.Measurement) *pcm.BEXTLoudness {
+	rng := m.Range
+	if !known(m.Integrated) || !known(m.MaxShortTerm) {
+		rng = math.NaN()
+	}
+	return &pcm.BEXTLoudness{
+		Value:        hundredths(m.Integrated),
+		Range:        hundredths(rng),
+		MaxTruePeak:  hundredths(m.TruePeak),
+		MaxMomentary: hundredths(m.MaxMomentary),
+		MaxShortTerm: hundredths(m.MaxShortTerm),
+	}
+}
+
+// hundredths returns v×100 rounded for a bext loudness field, or
+// pcm.BEXTUnknown when v is not a number or infinite.
+func hundredths(v float64) int16 {
+	if !known(v) {
+		return pcm.BEXTUnknown
+	}
+	return int16(min(max(math.Round(100*v), math.MinInt16), float64(pcm.BEXTUnknown-1)))
+}
+
+// known reports whether v is a value: not a NaN nor infinite.
+func known(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // ascii replaces what bext's ASCII fields cannot hold with "?" and cuts
 // the text to n bytes.
