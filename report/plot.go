@@ -212,7 +212,9 @@ func (p *plotData) svg(label string) template.HTML {
 		w(`<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(x0), f(y), f(x1), f(y))
 		w(`<text class="ylab" x="%s" y="%s">%s</text>`, f(x0-6), f(y+3.5), num(db, 0))
 	}
-	w(`<text class="unit" x="%s" y="%s">LUFS · dBTP</text>`, f(4), f(y0-9))
+	// The unit runs up the left edge: the row above the frame belongs to
+	// the track numbers, and track 1's index 01 sits near its left end.
+	w(`<text class="unit" text-anchor="middle" transform="translate(%s %s) rotate(-90)">LUFS · dBTP</text>`, f(12), f((y0+y1)/2))
 	// Time axis.
 	step := timeStep(p.length)
 	for s := 0.0; s <= p.length+1e-9; s += step {
