@@ -18,10 +18,11 @@ type SourceInfo struct {
 // from A-time 00:00:00 (the start of track 1's pregap) to the lead-out.
 //
 // Every index point lies on a CD sector boundary (1/75 s), which is a whole
-// number of samples at every rate lathe works at, so one layout serves the
-// CD (44.1 kHz) and every other delivery rate alike. The tracks' audio is
-// placed sample-exactly at the program rate; the index points around it are
-// rounded to sectors following docs/cd-formats.md §3:
+// number of samples at every rate lathe works at, so one layout in sectors
+// serves the CD (44.1 kHz) and every other delivery rate alike. The tracks'
+// audio is placed sample-exactly at the program rate (and by At at each
+// other source rate); the index points around it are rounded to sectors
+// following docs/cd-formats.md §3:
 //
 //   - After a gap, the silence absorbs the rounding: index 00 is the first
 //     sector boundary at or after the end of the previous track's audio, and
@@ -214,12 +215,68 @@ func Plan(a *Album, src []SourceInfo) (*Layout, Problems) {
 		}
 		l.Tracks = append(l.Tracks, tl)
 	}
+	// The lead-out follows the last audio at the program rate, and at each
+	// other source rate, where a delivery at that rate lays the tracks out
+	// again (At): the rounding of resampled lengths may move the end there
+	// by a few samples.
 	l.LeadOut = ceilSector(l.Tracks[len(l.Tracks)-1].End())
+	for _, s := range src {
+		if s.Rate != rate {
+			r := l.At(a, s.Rate)
+			l.LeadOut = max(l.LeadOut, (r.Tracks[len(r.Tracks)-1].End()+r.SectorSamples-1)/r.SectorSamples)
+		}
+	}
 	checkLengths(c, a, l, short)
 	if len(c.list.Errors()) > 0 {
 		return nil, c.list
 	}
 	return l, c.list
+}
+
+// At returns the layout of the same disc at another rate: the same sectors
+// (every index point and the lead-out), with the tracks' audio placed in
+// samples at rate as Plan places it at the program rate. A source at rate
+// is taken as it is and any other is resampled to rate once, rather than
+// to the program rate and then again. Fades and crossfades are converted
+// to samples at rate, and only shortened, by a sample's rounding, where
+// that is needed to keep them within the audio.
+//
+// Plan sizes the lead-out so that the audio fits it at every source rate;
+// at other rates the last track's audio may end up to a few samples past
+// the lead-out, so At serves the sources' rates (Fits tells).
+func (l *Layout) At(a *Album, rate int) *Layout {
+	if rate == l.Rate {
+		return l
+	}
+	r := &Layout{Rate: rate, SectorSamples: int64(rate) / SectorsPerSecond, LeadOut: l.LeadOut, Tracks: slices.Clone(l.Tracks)}
+	for k := range r.Tracks {
+		t, at := &r.Tracks[k], &a.Tracks[k]
+		t.Length = t.SourceLength
+		if t.SourceRate != rate {
+			t.Length = mulDivRound(t.SourceLength, int64(rate), int64(t.SourceRate))
+		}
+		t.FadeIn = min(at.FadeIn.Samples(rate), t.Length)
+		t.FadeOut = min(at.FadeOut.Samples(rate), t.Length-t.FadeIn)
+		t.Crossfade = 0
+		switch {
+		case k == 0:
+			t.Start = t.Index[0] * r.SectorSamples
+		case !at.Crossfade.IsZero():
+			prev := &r.Tracks[k-1]
+			t.Crossfade = min(at.Crossfade.Samples(rate), prev.Length-prev.Crossfade, t.Length)
+			t.Start = prev.End() - t.Crossfade
+		case at.Gap.IsZero():
+			t.Start = r.Tracks[k-1].End()
+		default:
+			t.Start = t.Index[0] * r.SectorSamples
+		}
+	}
+	return r
+}
+
+// Fits reports whether every track's audio lies before the lead-out.
+func (l *Layout) Fits() bool {
+	return l.Tracks[len(l.Tracks)-1].End() <= Samples(l.LeadOut, l.Rate)
 }
 
 // checkLengths applies the Red Book length rules to a layout: every track at

@@ -3,6 +3,7 @@ package album
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -316,9 +317,20 @@ func TestPlanProperties(t *testing.T) {
 				}
 			}
 		}
-		end := l.Tracks[len(l.Tracks)-1].End()
-		if l.LeadOut*S < end || l.LeadOut*S-end >= S {
-			t.Fatalf("iteration %d: lead-out %d sectors for audio ending at %d", iter, l.LeadOut, end)
+		// The lead-out is the first sector boundary that holds the audio
+		// at the program rate and at every source rate (At).
+		need := int64(0)
+		for _, s := range append([]SourceInfo{{Rate: l.Rate}}, src...) {
+			r := l.At(a, s.Rate)
+			if !r.Fits() {
+				t.Fatalf("iteration %d: at %d Hz the audio ends past the lead-out", iter, s.Rate)
+			}
+			end := r.Tracks[len(r.Tracks)-1].End()
+			need = max(need, (end+r.SectorSamples-1)/r.SectorSamples)
+			checkAt(t, iter, a, l, r)
+		}
+		if l.LeadOut != need {
+			t.Fatalf("iteration %d: lead-out %d sectors, the audio needs %d", iter, l.LeadOut, need)
 		}
 		for _, r := range []int{44100, 48000, 96000} {
 			var sum int64
@@ -329,6 +341,78 @@ func TestPlanProperties(t *testing.T) {
 			if sum != Samples(l.LeadOut-l.Tracks[0].Index[0], r) {
 				t.Fatalf("iteration %d: cuts at %d Hz sum to %d", iter, r, sum)
 			}
+		}
+	}
+}
+
+// checkAt checks the layout r of l at another rate: the same sectors, each
+// source's audio whole (taken as it is at its own rate), placed after a
+// gap at index 01, gapless or crossfaded as at the program rate, and at
+// most two samples from where the program rate puts it.
+func checkAt(t *testing.T, iter int, a *Album, l, r *Layout) {
+	t.Helper()
+	if r.SectorSamples*SectorsPerSecond != int64(r.Rate) || r.LeadOut != l.LeadOut || len(r.Tracks) != len(l.Tracks) {
+		t.Fatalf("iteration %d at %d Hz: sectors %d, lead-out %d, %d tracks", iter, r.Rate, r.SectorSamples, r.LeadOut, len(r.Tracks))
+	}
+	for k := range r.Tracks {
+		tr, tp := &r.Tracks[k], &l.Tracks[k]
+		if tr.Index0 != tp.Index0 || !slices.Equal(tr.Index, tp.Index) || tr.SourceStart != tp.SourceStart || tr.SourceLength != tp.SourceLength {
+			t.Fatalf("iteration %d at %d Hz track %d: indexes or source span changed", iter, r.Rate, k+1)
+		}
+		if tr.SourceRate == r.Rate && tr.Length != tr.SourceLength {
+			t.Fatalf("iteration %d at %d Hz track %d: %d samples of a %d-sample source at that rate", iter, r.Rate, k+1, tr.Length, tr.SourceLength)
+		}
+		if tr.FadeIn < 0 || tr.FadeOut < 0 || tr.FadeIn+tr.FadeOut > tr.Length || tr.Crossfade > tr.Length {
+			t.Fatalf("iteration %d at %d Hz track %d: fades %d+%d, crossfade %d for %d samples", iter, r.Rate, k+1, tr.FadeIn, tr.FadeOut, tr.Crossfade, tr.Length)
+		}
+		at := &a.Tracks[k]
+		switch {
+		case k == 0 || (at.Crossfade.IsZero() && !at.Gap.IsZero()):
+			if tr.Start != tr.Index[0]*r.SectorSamples {
+				t.Fatalf("iteration %d at %d Hz track %d: audio at %d, index 01 at %d", iter, r.Rate, k+1, tr.Start, tr.Index[0]*r.SectorSamples)
+			}
+		default:
+			prev := &r.Tracks[k-1]
+			if tr.Start != prev.End()-tr.Crossfade || tr.Crossfade+prev.Crossfade > prev.Length {
+				t.Fatalf("iteration %d at %d Hz track %d: audio at %d, crossfade %d after audio ending at %d", iter, r.Rate, k+1, tr.Start, tr.Crossfade, prev.End())
+			}
+		}
+		// The same instant, to rounding: a sample at each rate per track.
+		drift := float64(tr.Start)/float64(r.Rate) - float64(tp.Start)/float64(l.Rate)
+		if lim := float64(k+2) / float64(min(r.Rate, l.Rate)); drift > lim || drift < -lim {
+			t.Fatalf("iteration %d at %d Hz track %d: audio starts %.3g s from the program's", iter, r.Rate, k+1, drift)
+		}
+	}
+}
+
+// TestPlanLeadOutHoldsEveryRate: gapless tracks at mixed rates, whose
+// lengths round so that at 44.1 kHz the audio ends in the sector after
+// the one it ends in at the program rate (96 kHz). The lead-out holds it
+// at every source rate, so that a CD laid out at 44.1 kHz keeps all of it.
+func TestPlanLeadOutHoldsEveryRate(t *testing.T) {
+	src := []SourceInfo{stereo(48000, 1619743), stereo(48000, 754605), stereo(48000, 1067858), stereo(48000, 980422),
+		stereo(48000, 1031706), stereo(96000, 2886397), stereo(48000, 1508423), stereo(96000, 3285400),
+		stereo(44100, 1079757), stereo(96000, 2151236)}
+	var b strings.Builder
+	b.WriteString(head)
+	for k := range src {
+		fmt.Fprintf(&b, "[[track]]\nfile = \"%d.wav\"\n", k)
+		if k > 0 {
+			b.WriteString("gap = 0\n")
+		}
+	}
+	a := mustDecode(t, b.String())
+	l, probs := Plan(a, src)
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	end := l.Tracks[len(l.Tracks)-1].End()
+	if atP := (end + l.SectorSamples - 1) / l.SectorSamples; l.LeadOut != atP+1 {
+		t.Errorf("lead-out %d sectors; the audio ends in sector %d at %d Hz, and in the next at 44.1 kHz", l.LeadOut, atP, l.Rate)
+	}
+	for _, r := range []int{44100, 48000} {
+		if at := l.At(a, r); !at.Fits() {
+			t.Errorf("at %d Hz the audio ends at %d, past the lead-out (%d)", r, at.Tracks[len(at.Tracks)-1].End(), Samples(l.LeadOut, r))
 		}
 	}
 }

@@ -296,18 +296,27 @@ func renderJobs(ctx context.Context, o BuildOptions, rep *Report, an *Analysis, 
 			rep.Chains++
 			rep.Outputs += len(c.outs)
 		}
-		consumers := make([]consumer, len(cs))
-		for i, c := range cs {
-			consumers[i] = c
-		}
-		tp, err := newParams(o.Album, o.Layout, o.Sources, js[0].plan.Gains, o.Formats)
-		if err != nil {
-			for _, c := range cs {
-				c.abort()
+		// One program per layout the chains are fed from, each rendered
+		// once; all of them at once.
+		var progs []*program
+		var consumers [][]consumer
+		for _, c := range cs {
+			i := slices.IndexFunc(progs, func(p *program) bool { return p.layout == c.l })
+			if i < 0 {
+				tp, err := newParams(o.Album, c.l, o.Sources, js[0].plan.Gains, o.Formats)
+				if err != nil {
+					for _, c := range cs {
+						c.abort()
+					}
+					return err
+				}
+				i = len(progs)
+				progs = append(progs, newProgram(c.l, tp))
+				consumers = append(consumers, nil)
 			}
-			return err
+			consumers[i] = append(consumers[i], c)
 		}
-		if err := stream(ctx, newProgram(o.Layout, tp), o.BlockSize, consumers); err != nil {
+		if err := streamAll(ctx, progs, o.BlockSize, consumers); err != nil {
 			return err
 		}
 	}
@@ -524,10 +533,33 @@ func newChains(o BuildOptions, an *Analysis, jobs []*job, tmp string) ([]*chain,
 	return cs, nil
 }
 
-// newChain prepares a chain at rate: its resampler, limiter segments,
-// silence spans and reseed points.
-func newChain(o BuildOptions, rate int, segs []limitSeg, ceil float64) (*chain, error) {
+// programLayout returns the layout of the program a stream at rate is cut
+// from: the build's at the program rate; the same disc laid out at rate
+// (album.Layout.At) when a source is at rate, so that such a source passes
+// as it is and the others are resampled once, each on its own; nil when
+// no source is at rate, and the stream resamples the program.
+func programLayout(o BuildOptions, rate int) *album.Layout {
 	l := o.Layout
+	if rate == l.Rate {
+		return l
+	}
+	if !slices.ContainsFunc(l.Tracks, func(t album.TrackLayout) bool { return t.SourceRate == rate }) {
+		return nil
+	}
+	if r := l.At(o.Album, rate); r.Fits() {
+		return r
+	}
+	return nil // not from Plan, which sizes the lead-out for it
+}
+
+// newChain prepares a chain at rate: its program (and resampler, when the
+// program is not at rate), limiter segments, silence spans and reseed
+// points.
+func newChain(o BuildOptions, rate int, segs []limitSeg, ceil float64) (*chain, error) {
+	l := programLayout(o, rate)
+	if l == nil {
+		l = o.Layout
+	}
 	c := &chain{l: l, rate: rate, frames: album.Samples(l.LeadOut, rate), segs: segs, ceil: ceil}
 	for _, sp := range segments(l, rate) {
 		c.starts = append(c.starts, sp.Start)
@@ -657,13 +689,16 @@ func (o *output) pcmSpans() []FrameSpan {
 }
 
 // untouched reports whether a stream at rate passes track k on as lathe
-// found it: at the program rate, and untouchedTrack.
+// found it: cut from a program at rate (programLayout), and
+// untouchedTrack there.
 func untouched(o BuildOptions, rate, k int, gains []float64) bool {
-	return rate == o.Layout.Rate && untouchedTrack(o, o.Layout, k, gains)
+	l := programLayout(o, rate)
+	return l != nil && untouchedTrack(o, l, k, gains)
 }
 
 // untouchedTrack reports whether lathe leaves track k's samples as they
-// are at the program rate: 0 dB, no fade, no crossfade, no resampling.
+// are in a program laid out by l: 0 dB, no fade, no crossfade, no
+// resampling.
 func untouchedTrack(o BuildOptions, l *album.Layout, k int, gains []float64) bool {
 	t := &l.Tracks[k]
 	next := int64(0)

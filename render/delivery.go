@@ -184,10 +184,10 @@ type DeliveryReport struct {
 // the dither is reseeded, whatever a delivery's gap mode), then hands
 // every part to its outputs, one per word length.
 type chain struct {
-	l      *album.Layout
+	l      *album.Layout // of the program the chain is fed: at rate, or at the layout's rate for rs
 	rate   int
 	frames int64          // in the stream
-	rs     *dsp.Resampler // nil at the program rate
+	rs     *dsp.Resampler // resamples the program to rate; nil when it is at rate
 	outs   []*output
 	slots  []*writerSlot // every delivery the chain feeds, in build order
 

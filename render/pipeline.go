@@ -140,6 +140,28 @@ func stream(ctx context.Context, p *program, size int, consumers []consumer) err
 	return nil
 }
 
+// streamAll runs stream for every program and its consumers at once. The
+// first failure stops them all and is returned.
+func streamAll(ctx context.Context, progs []*program, size int, consumers [][]consumer) error {
+	if len(progs) == 1 {
+		return stream(ctx, progs[0], size, consumers[0])
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for i, p := range progs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := stream(ctx, p, size, consumers[i]); err != nil {
+				cancel(err)
+			}
+		}()
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
 func produce(ctx context.Context, p *program, size int, pool chan *block, queues []chan *block) error {
 	for p.pos < p.end {
 		var b *block

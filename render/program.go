@@ -62,6 +62,7 @@ type SourceFormat struct {
 // program assembles the album program block by block (docs/design.md §3):
 // from A-time 00:00:00 to the lead-out, at the program rate.
 type program struct {
+	layout  *album.Layout
 	rate    int
 	tracks  []trackParams
 	streams []*trackStream
@@ -76,6 +77,7 @@ type program struct {
 
 func newProgram(l *album.Layout, tracks []trackParams) *program {
 	return &program{
+		layout:  l,
 		rate:    l.Rate,
 		tracks:  tracks,
 		streams: make([]*trackStream, len(tracks)),
