@@ -74,7 +74,7 @@ func Analyze(ctx context.Context, a *album.Album, l *album.Layout, sources []str
 	// Each meter is a consumer on its own goroutine: one worker each (see
 	// newOutMeter).
 	tm := newSegmentMeter(segs, loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 1})
-	sm := newSegmentMeter([]FrameSpan{{segs[0].Start, album.Samples(l.LeadOut, l.Rate)}}, loudness.Config{Rate: l.Rate, Channels: 2, Workers: 1})
+	sm := newSegmentMeter([]FrameSpan{albumSpan(l, l.Rate)}, loudness.Config{Rate: l.Rate, Channels: 2, Workers: 1})
 	cs := []consumer{tm, sm}
 	if opts.Progress != nil {
 		total := album.Samples(l.LeadOut, l.Rate)

@@ -527,6 +527,7 @@ func newChains(o BuildOptions, an *Analysis, jobs []*job, tmp string) ([]*chain,
 	}
 	for _, c := range cs {
 		for _, out := range c.outs {
+			out.meterAlbum()
 			out.meter = newOutMeter(c.rate, out.bits, out.spans, out.pcmSpans())
 		}
 	}

@@ -37,12 +37,7 @@ func build(t testing.TB, p *testProject, mod func(o *BuildOptions)) (*Report, st
 // readWAV returns a WAV file's samples and format.
 func readWAV(t testing.TB, path string) ([][]float64, pcm.Format) {
 	t.Helper()
-	s, err := pcm.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	return pcmtest.ReadAll(t, s), s.Format()
+	return pcmtest.ReadFile(t, path)
 }
 
 func concat(parts ...[][]float64) [][]float64 {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -174,6 +175,16 @@ type DeliveryReport struct {
 	// track's cut in it, computed from the samples written.
 	Sums []FileSum
 	PCM  []PCMSum
+	// Album is the album as the delivery wrote it, measured as one
+	// continuous stream from track 1's index 01 to the lead-out (the span
+	// of Analysis.Stream) at the delivery's rate, across the tracks'
+	// boundaries: its loudness range and maximum momentary and
+	// short-term loudness, which no track's measurement gives. It has no
+	// true peak (NaN; the album's is the largest of the tracks'), and its
+	// integrated loudness, over the continuous stream, may differ from
+	// the album's by a few hundredths of an LU: the album's pools the
+	// tracks' gating blocks (loudness.MeasureAlbum).
+	Album *loudness.Measurement
 }
 
 // chain is one rendering of the program at a delivery rate, shared by
@@ -225,7 +236,10 @@ type output struct {
 	q     *dsp.Quantizer // nil for 32-bit float
 	meter *outMeter
 	slots []*writerSlot
-	spans [][]FrameSpan // the meter's span sets: each distinct cut set, and the tracks' segments
+	// spans are the meter's span sets: each distinct cut set, the tracks'
+	// segments, the writers' own spans, and the album stream (album).
+	spans []meterSet
+	album int
 
 	ibuf  [2][]int32
 	iview [2][]int32
@@ -358,6 +372,7 @@ func (c *chain) drain() error {
 			for k := range ws.report.Tracks {
 				ws.report.Tracks[k].Output = ws.s.Output[k]
 			}
+			ws.report.Album = withoutTruePeak(o.meter.sets[o.album].out[0])
 			if sw, ok := w.(selfSummer); ok {
 				ws.report.PCM = append(ws.report.PCM, sw.ownPCM()...)
 				for k, d := range sw.decodedFiles() {
@@ -612,14 +627,37 @@ func sub(v *[2][]float64, x [][]float64, i, j int64) [][]float64 {
 	return v[:]
 }
 
-// spanSet returns the index of spans among o.spans, adding it if it is
-// new: deliveries with the same cuts share their measurement.
-func (o *output) spanSet(spans []FrameSpan) int {
-	for i, s := range o.spans {
-		if slices.Equal(s, spans) {
+// spanSet returns the index of spans among o.spans, metered with true
+// peak, adding it if it is new: deliveries with the same cuts share their
+// measurement.
+func (o *output) spanSet(spans []FrameSpan) int { return o.addSet(spans, true) }
+
+// meterAlbum adds the album stream (albumSpan) to the meter's span sets,
+// loudness only, unless a writer's span is the same (spanSet).
+func (o *output) meterAlbum() {
+	o.album = o.addSet([]FrameSpan{albumSpan(o.c.l, o.c.rate)}, false)
+}
+
+// addSet returns the index of spans among o.spans, adding it if it is
+// new; an existing set gets the true peak if truePeak asks for it.
+func (o *output) addSet(spans []FrameSpan, truePeak bool) int {
+	for i := range o.spans {
+		if s := &o.spans[i]; slices.Equal(s.spans, spans) {
+			s.truePeak = s.truePeak || truePeak
 			return i
 		}
 	}
-	o.spans = append(o.spans, spans)
+	o.spans = append(o.spans, meterSet{spans, truePeak})
 	return len(o.spans) - 1
+}
+
+// withoutTruePeak returns m with no true peak, as a meter without one
+// measures it: a span set shared with a writer's span may have it.
+func withoutTruePeak(m *loudness.Measurement) *loudness.Measurement {
+	if m == nil || math.IsNaN(m.TruePeak) {
+		return m
+	}
+	r := *m
+	r.TruePeak, r.TruePeakPos, r.TruePeakChannel, r.ChannelTruePeak = math.NaN(), -1, 0, nil
+	return &r
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
 )
 
@@ -73,13 +74,30 @@ const (
 	meterBlocks      = 4
 )
 
+// meterSet is a set of spans an output's meter measures, each on a meter
+// of its own; truePeak adds the true peak to the loudness.
+type meterSet struct {
+	spans    []FrameSpan
+	truePeak bool
+}
+
+// albumSpan returns the album stream at rate, from track 1's index 01 to
+// the lead-out: the span the album's loudness range and maximum
+// short-term loudness are measured on, continuous across the tracks'
+// boundaries (Analysis.Stream, DeliveryReport.Album).
+func albumSpan(l *album.Layout, rate int) FrameSpan {
+	a, b := album.Span{Start: l.Tracks[0].Index[0], End: l.LeadOut}.Samples(rate)
+	return FrameSpan{a, b}
+}
+
 // outMeter measures what an output writes, track by track, on a
 // goroutine of its own, so that metering runs beside the rest of the
 // chain. It sees the samples exactly as a reader of the written files
 // does: integers scaled to ±1.0, or float samples rounded to float32. It
 // meters each of its span sets once (the distinct cuts of the deliveries
-// writing the output, and the tracks' segments that the ceiling policy
-// reads), whatever the number of deliveries.
+// writing the output, the tracks' segments that the ceiling policy
+// reads, the writers' own spans and the album stream), whatever the
+// number of deliveries.
 type outMeter struct {
 	sets  []*segmentMeter
 	pcm   *pcmHasher // nil without spans to hash
@@ -99,19 +117,24 @@ type meterBlock struct {
 }
 
 // newOutMeter meters a stream at rate of bits-bit samples (32: float) on
-// each span set, and computes the PCM MD5 of each of pcm.
-func newOutMeter(rate, bits int, sets [][]FrameSpan, pcm []FrameSpan) *outMeter {
-	// One worker: the meter already runs beside the rest of the build, and
-	// filtering both channels in one loop costs less than splitting them.
-	cfg := loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 1}
+// each span set, with accurate true peak where the set asks for it, and
+// computes the PCM MD5 of each of pcm.
+func newOutMeter(rate, bits int, sets []meterSet, pcm []FrameSpan) *outMeter {
 	m := &outMeter{
 		scale: math.Ldexp(1, 1-bits),
 		work:  make(chan *meterBlock, meterBlocks),
 		free:  make(chan *meterBlock, meterBlocks),
 		done:  make(chan error, 1),
 	}
-	for _, spans := range sets {
-		m.sets = append(m.sets, newSegmentMeter(spans, cfg))
+	for _, set := range sets {
+		// One worker: the meter already runs beside the rest of the
+		// build, and filtering both channels in one loop costs less than
+		// splitting them.
+		cfg := loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakOff, Workers: 1}
+		if set.truePeak {
+			cfg.TruePeak = loudness.TruePeakAccurate
+		}
+		m.sets = append(m.sets, newSegmentMeter(set.spans, cfg))
 	}
 	if len(pcm) > 0 {
 		m.pcm = newPCMHasher(bits, pcm)

@@ -301,7 +301,8 @@ bits = 16
 // TestOutputMeasured: the per-track measurements of every delivery equal
 // an independent meter run on the written files, at 16, 24 and 32-bit
 // float, resampled or not, in both gap modes, from an analyzed build and
-// from a one-pass build that limited a track in its second pass.
+// from a one-pass build that limited a track in its second pass; so does
+// the album's, over the track files played back to back.
 func TestOutputMeasured(t *testing.T) {
 	for _, p := range []*testProject{determinismProject(t), passProject(t, t.TempDir(), "9")} {
 		rep, out := build(t, p, nil)
@@ -310,11 +311,14 @@ func TestOutputMeasured(t *testing.T) {
 			if del.Kind != "wav" {
 				continue
 			}
+			var parts [][][]float64
 			for k, tr := range d.Tracks {
 				name, err := del.FileName(p.album, k+1)
 				if err != nil {
 					t.Fatal(err)
 				}
+				x, _ := readWAV(t, filepath.Join(out, d.Name, name))
+				parts = append(parts, x)
 				want := meterFile(t, filepath.Join(out, d.Name, name))
 				got := tr.Output
 				if got == nil {
@@ -324,6 +328,7 @@ func TestOutputMeasured(t *testing.T) {
 					t.Errorf("%s track %d: reported %+v\nfile %+v", d.Name, k+1, *got, *want)
 				}
 			}
+			checkAlbum(t, d.Name, d.Album, meterStream(t, d.Rate, concat(parts...)))
 		}
 	}
 }

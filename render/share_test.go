@@ -148,6 +148,9 @@ func TestSharedDeliveriesMatchAlone(t *testing.T) {
 						t.Errorf("%s track %d: alone %+v, together %+v", d.Name, k+1, x, y)
 					}
 				}
+				if x, y := a.Album, d.Album; x == nil || y == nil || x.Range != y.Range || x.MaxShortTerm != y.MaxShortTerm || x.Integrated != y.Integrated {
+					t.Errorf("%s: album alone %+v, together %+v", d.Name, x, y)
+				}
 				treeAlone := readTree(t, outAlone)
 				if len(treeAlone) == 0 {
 					t.Errorf("%s alone wrote nothing", d.Name)

@@ -63,6 +63,18 @@ func WriteWAVFile(t testing.TB, path string, f pcm.Format, x [][]float64) [][]fl
 	return Stored(f, x)
 }
 
+// ReadFile returns every sample of the audio file at path (pcm.Open),
+// and its format.
+func ReadFile(t testing.TB, path string) ([][]float64, pcm.Format) {
+	t.Helper()
+	s, err := pcm.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	return ReadAll(t, s), s.Format()
+}
+
 // WriteWAVFileOptions is WriteWAVFile with the writer's options given.
 func WriteWAVFileOptions(t testing.TB, path string, f pcm.Format, opts pcm.WAVOptions, x [][]float64) {
 	t.Helper()
