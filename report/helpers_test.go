@@ -122,8 +122,9 @@ var fakeSeconds = []float64{10, 14, 12}
 
 // fakeInput returns the report input of fakeProject without rendering:
 // the layout from Plan, and every measurement from a meter run on
-// synthesized audio of each cut (the tracks' audio, then silence). Track
-// 3 of the flac delivery peaks at -0.5 dBTP, over its ceiling.
+// synthesized audio of each cut (the tracks' audio, then silence), and
+// the album stream of each delivery from its cuts back to back. Track 3
+// of the flac delivery peaks at -0.5 dBTP, over its ceiling.
 func fakeInput(t testing.TB) *Input {
 	t.Helper()
 	a, probs := album.Decode("/project/album.toml", []byte(fakeProject))
@@ -178,6 +179,7 @@ func fakeInput(t testing.TB) *Input {
 		}
 		r := &render.DeliveryReport{Number: i + 1, Name: d.Name, Kind: d.Kind, Rate: rate, Bits: 16, Dither: dsp.DitherTPDF, Passes: 1}
 		cuts := l.Cuts(d.Gaps)
+		stream := [][]float64{nil, nil} // the cuts back to back: the album stream
 		for k, sp := range cuts {
 			x := cut(sp, g)
 			tr := render.TrackReport{Gain: g, FirstClip: -1}
@@ -186,9 +188,11 @@ func fakeInput(t testing.TB) *Input {
 				tr.Limited, tr.MaxReductionDB, tr.LimitedFrames = true, 1.25, rate/4
 			}
 			tr.Output = measure(t, rate, x)
+			stream[0], stream[1] = append(stream[0], x[0]...), append(stream[1], x[1]...)
 			r.Tracks = append(r.Tracks, tr)
 			r.Files = append(r.Files, d.Name+".file")
 		}
+		r.Album = measure(t, rate, stream)
 		in.Deliveries = append(in.Deliveries, Delivery{Report: r, Loudness: lo, Cuts: cuts})
 	}
 	in.Main = MainDelivery(in.Deliveries)

@@ -337,7 +337,11 @@ func (pg *page) trackTable(in *Input, d *Delivery) {
 	}
 	foot := []cell{{Text: "", Class: "num"}, {Text: "Album", Class: "title"}, {Text: clock(sectorSeconds(l.LeadOut - l.Tracks[0].Index[0])), Class: "num"}}
 	if before > 0 {
-		foot = append(foot, cell{Text: num(an.Album.Integrated, 1), Class: "num"}, cell{Text: num(an.Album.TruePeak, 2), Class: "num"})
+		in := cell{Text: num(an.Album.Integrated, 1), Class: "num"}
+		if !math.IsNaN(an.Album.Range) {
+			in.Sub = "range " + num(an.Album.Range, 1) + " LU"
+		}
+		foot = append(foot, in, cell{Text: num(an.Album.TruePeak, 2), Class: "num"})
 	}
 	foot = append(foot, cell{Text: gainSpan(r.Tracks), Class: "num"})
 	if al := deliveryAlbum(d); al != nil {
@@ -345,7 +349,11 @@ func (pg *page) trackTable(in *Input, d *Delivery) {
 		if al.TruePeak > d.Loudness.MaxTruePeak {
 			tp.Class += " bad"
 		}
-		foot = append(foot, cell{Text: num(al.Integrated, 1), Class: "num"}, cell{Text: dash, Class: "num muted"}, cell{Text: maxShort(r.Tracks), Class: "num"}, tp)
+		rng, maxS := cell{Text: dash, Class: "num muted"}, cell{Text: maxShort(r.Tracks), Class: "num"}
+		if s := r.Album; s != nil {
+			rng, maxS = cell{Text: num(s.Range, 1), Class: "num"}, cell{Text: num(s.MaxShortTerm, 1), Class: "num"}
+		}
+		foot = append(foot, cell{Text: num(al.Integrated, 1), Class: "num"}, rng, maxS, tp)
 	} else {
 		foot = append(foot, cell{Span: 4})
 	}
@@ -353,8 +361,11 @@ func (pg *page) trackTable(in *Input, d *Delivery) {
 	t.Foot = [][]cell{foot}
 	pg.Tracks = t
 	note := fmt.Sprintf("Delivered: each track's file in %s, measured as written (%s). ", r.Name, plan(d.Loudness))
+	if r.Album != nil {
+		note += "Album: the tracks' loudness pooled and their highest true peak; range and Max S of the album as one continuous stream, track 1's index 01 to the lead-out, across the track boundaries. "
+	}
 	if an != nil {
-		note += "Before: the same spans of the program at unity gain. "
+		note += "Before: the same spans of the program at unity gain, the album's range under its loudness. "
 	}
 	note += "Integrated loudness and range per EBU R 128 (BS.1770-4, Tech 3342); Max S is the loudest 3 s; true peak 8× oversampled."
 	pg.TracksNote = note

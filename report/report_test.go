@@ -446,3 +446,62 @@ func TestFindings(t *testing.T) {
 		t.Error("the summary says all is well with a track over the ceiling")
 	}
 }
+
+// tracksFoot returns the cells of the track table's footer row, as the
+// page writes them: each <td>'s text, its <small> line after a "|".
+func tracksFoot(t *testing.T, html string) []string {
+	t.Helper()
+	i := strings.Index(html, `<table class="tracks">`)
+	if i < 0 {
+		t.Fatal("no track table")
+	}
+	body := html[i:]
+	body = body[:strings.Index(body, "</table>")]
+	j := strings.Index(body, "<tfoot>")
+	if j < 0 {
+		t.Fatal("the track table has no footer")
+	}
+	var cells []string
+	for _, m := range regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(body[j:], -1) {
+		cells = append(cells, strings.Replace(strings.TrimSuffix(m[1], "</small>"), "<small>", "|", 1))
+	}
+	return cells
+}
+
+// The track table's album row shows the delivered album's range and
+// maximum short-term loudness from the album stream's measurement (not
+// the mean of the tracks' ranges, nor the loudest track's Max S), and the
+// album's range before gain under its loudness; without a measurement
+// of the album stream the range is a dash.
+func TestTrackTableAlbum(t *testing.T) {
+	in := fakeInput(t)
+	r := in.Deliveries[in.Main].Report
+	an := in.Analysis
+	foot := tracksFoot(t, render1(t, in))
+	// #, Album, Length, Before (Integrated, True peak), Gain, Delivered
+	// (Integrated, Range, Max S, True peak), Processing (spanned).
+	if len(foot) != 11 {
+		t.Fatalf("footer %q: want 11 cells", foot)
+	}
+	if want := num(an.Album.Integrated, 1) + "|range " + num(an.Album.Range, 1) + " LU"; foot[3] != want {
+		t.Errorf("before: album %q, want %q", foot[3], want)
+	}
+	if foot[7] == dash || foot[7] != num(r.Album.Range, 1) {
+		t.Errorf("delivered: album range %q, want %q", foot[7], num(r.Album.Range, 1))
+	}
+	if foot[8] != num(r.Album.MaxShortTerm, 1) {
+		t.Errorf("delivered: album Max S %q, want %q", foot[8], num(r.Album.MaxShortTerm, 1))
+	}
+	var mean float64
+	for _, tr := range r.Tracks {
+		mean += tr.Output.Range / float64(len(r.Tracks))
+	}
+	if num(mean, 1) == foot[7] {
+		t.Errorf("the album range %s LU is the tracks' mean: the fake's stream does not test the footer", foot[7])
+	}
+	r.Album = nil
+	foot = tracksFoot(t, render1(t, in))
+	if foot[7] != dash {
+		t.Errorf("without an album measurement, the range is %q, want a dash", foot[7])
+	}
+}
