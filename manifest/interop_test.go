@@ -58,7 +58,8 @@ func ffmpegLoudness(t *testing.T, ffmpeg, path string) (integrated, lra, truePea
 // MP3 files of a 2 x 20 s project agree with ffmpeg's ebur128 run on the
 // same files: integrated loudness within 0.05 LU, loudness range within
 // 0.1 LU, true peak within 0.3 dB (ffmpeg oversamples 4 times, lathe's
-// accurate true peak more, so ffmpeg may read lower).
+// accurate true peak more, so ffmpeg may read lower); so does the album's
+// loudness range with ffmpeg's on the album WAVs.
 func TestLoudnessAgainstFFmpeg(t *testing.T) {
 	ffmpeg := testtool.Require(t, "ffmpeg", "ffmpeg")
 	b := buildBundle(t, 20)
@@ -89,6 +90,29 @@ func TestLoudnessAgainstFFmpeg(t *testing.T) {
 	}
 	if checked != 6 {
 		t.Errorf("checked %d files, want 6 (2 tracks in wav24, flac, mp3)", checked)
+	}
+	// The album's loudness range, measured by the render on the stream
+	// across the tracks' boundaries, against ffmpeg on the album WAVs that
+	// hold exactly that stream: the cue delivery's (from LBA 0, track 1's
+	// index 01 after the default 2 s pregap) and the float album file.
+	albums := 0
+	for _, d := range m.Deliveries {
+		if d.Name != "cue" && d.Name != "float" {
+			continue
+		}
+		if d.Album == nil {
+			t.Fatalf("%s: no album in the manifest", d.Name)
+		}
+		f := filepath.Join(b.dir, d.Tracks[0].File)
+		i, lra, _ := ffmpegLoudness(t, ffmpeg, f)
+		if math.Abs(float64(d.Album.Range)-lra) > 0.1 {
+			t.Errorf("%s album: LRA %.3f LU, ffmpeg %.3f", d.Name, d.Album.Range, lra)
+		}
+		t.Logf("%s album: LRA %.3f (ffmpeg %.3f); integrated, the tracks pooled, %.3f (ffmpeg on the stream %.3f)", d.Name, d.Album.Range, lra, d.Album.Integrated, i)
+		albums++
+	}
+	if albums != 2 {
+		t.Errorf("checked %d album files, want 2 (cue, float)", albums)
 	}
 }
 

@@ -70,7 +70,26 @@ type Delivery struct {
 	Dither   string   `json:"dither"`
 	Passes   int      `json:"passes"`
 	Loudness Settings `json:"loudness"`
-	Tracks   []Track  `json:"tracks"`
+	// Album is the loudness of the whole album as the delivery wrote it;
+	// nil (null) when the build did not measure it (manifests of lathe
+	// before it did have no "album" at all).
+	Album  *Album  `json:"album"`
+	Tracks []Track `json:"tracks"`
+}
+
+// Album is a delivery's album as written: the integrated loudness of the
+// tracks' gating blocks pooled (as lathe analyze gives it) and the
+// tracks' largest peaks, from the tracks' figures; the loudness range and
+// maximum momentary and short-term loudness of the album as one
+// continuous stream from track 1's index 01 to the lead-out, from the
+// render's meter (render.DeliveryReport.Album).
+type Album struct {
+	Integrated   Level `json:"integrated"`
+	Range        Level `json:"range"`
+	MaxMomentary Level `json:"max_momentary"`
+	MaxShortTerm Level `json:"max_short_term"`
+	SamplePeak   Level `json:"sample_peak"`
+	TruePeak     Level `json:"true_peak"`
 }
 
 // Settings are the loudness settings in effect for a delivery.
@@ -302,6 +321,7 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 		if dr.Bits != 32 {
 			d.Dither = dr.Dither.String()
 		}
+		var measured []*loudness.Measurement
 		for k, tr := range dr.Tracks {
 			p := places[j][k]
 			sc := results[p.file]
@@ -333,6 +353,10 @@ func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 			}
 			setLevels(&t, ms)
 			d.Tracks = append(d.Tracks, t)
+			measured = append(measured, ms)
+		}
+		if d.Album, err = albumLevels(measured, dr.Album); err != nil {
+			return nil, fmt.Errorf("manifest: delivery %q: %w", dr.Name, err)
 		}
 		m.Deliveries = append(m.Deliveries, d)
 	}
@@ -367,6 +391,24 @@ func setLevels(t *Track, ms *loudness.Measurement) {
 	if math.IsInf(ms.Integrated, -1) {
 		t.Range = level(ms.Range) // LRA of silence: -Inf as well, or 0
 	}
+}
+
+// albumLevels returns the album of tracks, measured as the manifest
+// gives them, and of stream, the album stream's measurement; nil without
+// the stream.
+func albumLevels(tracks []*loudness.Measurement, stream *loudness.Measurement) (*Album, error) {
+	if stream == nil {
+		return nil, nil
+	}
+	al, err := loudness.MeasureAlbum(tracks, stream)
+	if err != nil {
+		return nil, err
+	}
+	return &Album{
+		Integrated: level(al.Integrated), Range: level(al.Range),
+		MaxMomentary: level(stream.MaxMomentary), MaxShortTerm: level(stream.MaxShortTerm),
+		SamplePeak: level(al.SamplePeak), TruePeak: level(al.TruePeak),
+	}, nil
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

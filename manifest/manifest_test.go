@@ -7,10 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -148,6 +150,19 @@ func readFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// meterAll measures stereo samples with accurate true peak.
+func meterAll(t testing.TB, rate int, x [][]float64) *loudness.Measurement {
+	t.Helper()
+	m, err := loudness.NewMeter(loudness.Config{Rate: rate, Channels: 2, TruePeak: loudness.TruePeakAccurate})
+	if err == nil {
+		err = m.Write(x)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Measure()
 }
 
 func md5hex(b []byte) string    { s := md5.Sum(b); return hex.EncodeToString(s[:]) }
@@ -344,6 +359,40 @@ func TestManifest(t *testing.T) {
 		}
 		if tr.Measured != "stream" {
 			t.Errorf("%s: measured %q", tr.File, tr.Measured)
+		}
+	}
+	// The album: every delivery has it; the float delivery's album file
+	// is the album stream, from track 1's index 01 to the lead-out, which
+	// a meter run here gives the range and maximum loudness of, and the
+	// tracks' spans of it the pooled loudness and largest peaks.
+	for _, d := range m.Deliveries {
+		if d.Album == nil {
+			t.Errorf("%s: no album", d.Name)
+		}
+	}
+	if al := m.Deliveries[3].Album; al != nil {
+		x, f := pcmtest.ReadFile(t, filepath.Join(b.dir, m.Deliveries[3].Tracks[0].File))
+		whole := meterAll(t, f.Rate, x)
+		var tracks []*loudness.Measurement
+		tp := math.Inf(-1)
+		for _, tr := range m.Deliveries[3].Tracks {
+			part := [][]float64{x[0][tr.Start : tr.Start+tr.Samples], x[1][tr.Start : tr.Start+tr.Samples]}
+			tracks = append(tracks, meterAll(t, f.Rate, part))
+			tp = math.Max(tp, float64(tr.TruePeak))
+		}
+		pooled, err := loudness.MeasureAlbum(tracks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			what      string
+			got, want float64
+		}{{"integrated", float64(al.Integrated), pooled.Integrated}, {"range", float64(al.Range), whole.Range},
+			{"max momentary", float64(al.MaxMomentary), whole.MaxMomentary}, {"max short-term", float64(al.MaxShortTerm), whole.MaxShortTerm},
+			{"sample peak", float64(al.SamplePeak), pooled.SamplePeak}, {"true peak", float64(al.TruePeak), tp}} {
+			if d := c.got - c.want; !(d <= 0.0005 && d >= -0.0005) {
+				t.Errorf("float album: %s %.4f, the file gives %.4f", c.what, c.got, c.want)
+			}
 		}
 	}
 	for _, tr := range m.Deliveries[5].Tracks {
@@ -615,7 +664,15 @@ func TestManifestSchema(t *testing.T) {
 		{"size as a string", strings.Replace(data, `"size": `, `"size": "x", "size_was": `, 1), false},
 		{"bad md5", strings.Replace(data, `"md5": "`, `"md5": "x`, 1), false},
 		{"no pq", strings.Replace(data, `"pq": {`, `"pqx": {`, 1), false},
+		{"album range as a string", regexp.MustCompile(`("album": \{[^}]*"range": )[^,]*`).ReplaceAllString(data, `$1"x"`), false},
+		{"album without its range", regexp.MustCompile(`("album": \{[^}]*)"range": [^,]*,`).ReplaceAllString(data, `$1`), false},
+		// A manifest of a lathe that did not measure the album.
+		{"no album", regexp.MustCompile(`"album": \{[^}]*\},`).ReplaceAllString(data, ""), true},
+		{"album null", regexp.MustCompile(`"album": \{[^}]*\}`).ReplaceAllString(data, `"album": null`), true},
 	} {
+		if c.doc == data && c.name != "written" {
+			t.Fatalf("%s: the manifest is unchanged", c.name)
+		}
 		v, err := jsonschema.UnmarshalJSON(strings.NewReader(c.doc))
 		if err != nil {
 			if c.ok {
