@@ -2,6 +2,7 @@ package loudness
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -51,6 +52,50 @@ func BenchmarkTruePeak(b *testing.B) {
 				}
 				b.ReportMetric(secs*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
 			})
+		}
+	}
+}
+
+// BenchmarkTruePeakBound runs the accurate true-peak trackers alone over
+// 30 s of stereo in 16384-frame blocks, with the fast paths and branch and
+// bound off (bound=false) and on, on the programme of BenchmarkTruePeak
+// and on music-like material (notes, drum hits, a modulated noise bed),
+// and on steady white noise, where no sub-block can be skipped: the cost
+// of trying.
+// It reports the share of sub-blocks that skipped both stages and that
+// skipped stage 2.
+func BenchmarkTruePeakBound(b *testing.B) {
+	const secs = 30
+	for _, rate := range []int{44100, 96000} {
+		for _, sig := range []struct {
+			name string
+			x    [][]float64
+		}{{"programme", program(rate, secs, 5)}, {"music", music(rate, secs, 9)}, {"noise", steadyNoise(rate, secs)}} {
+			for _, bound := range []bool{false, true} {
+				b.Run(fmt.Sprintf("rate=%d/signal=%s/bound=%v", rate, sig.name, bound), func(b *testing.B) {
+					defer setTruePeakPaths(hasAVX2, true, bound)()
+					b.SetBytes(int64(len(sig.x[0]) * 2 * 3)) // as 24-bit stereo
+					var st trackerStats
+					for b.Loop() {
+						st = trackerStats{}
+						for c := range sig.x {
+							p := newPeakTracker(TruePeakAccurate, rate)
+							for i := 0; i < len(sig.x[c]); i += 16384 {
+								p.feed(sig.x[c][i:min(i+16384, len(sig.x[c]))])
+							}
+							p.final()
+							st.stages += p.stats.stages
+							st.stage2 += p.stats.stage2
+						}
+					}
+					b.ReportMetric(secs*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
+					if bound {
+						subs := float64(2 * (len(sig.x[0]) / boundBlock))
+						b.ReportMetric(100*float64(st.stages)/subs, "%skip_both")
+						b.ReportMetric(100*float64(st.stage2)/subs, "%skip_stage2")
+					}
+				})
+			}
 		}
 	}
 }
@@ -129,4 +174,18 @@ func BenchmarkKWeight2(b *testing.B) {
 			}
 		})
 	}
+}
+
+// steadyNoise is stereo white noise of amplitude 0.5 at rate, 24-bit.
+func steadyNoise(rate int, seconds float64) [][]float64 {
+	rng := rand.New(rand.NewPCG(1, 1))
+	n := int(seconds * float64(rate))
+	x := [][]float64{make([]float64, n), make([]float64, n)}
+	for c := range x {
+		for i := range x[c] {
+			x[c][i] = 0.5 * (2*rng.Float64() - 1)
+		}
+		quantize24(x[c])
+	}
+	return x
 }

@@ -32,7 +32,9 @@
 //     [TruePeakAccurate] interpolates with two long half-band stages to 4×
 //     the input rate and refines every candidate maximum on an 8× grid with
 //     a third stage and a parabolic vertex, which reads a sine of any
-//     frequency up to 0.45·fs within 0.01 dB. [TruePeakCompat] is the
+//     frequency up to 0.45·fs within 0.01 dB; stretches of input too quiet,
+//     by a rigorous bound, to hold a candidate skip the interpolation,
+//     which leaves the result bit for bit. [TruePeakCompat] is the
 //     libebur128 scheme (49-tap Hann-windowed sinc, 4× below 96 kHz, 2×
 //     below 192 kHz, none above; the result is at least the sample peak).
 //

@@ -92,14 +92,15 @@ func (h *halfband) run(x, out []float64) []float64 {
 		h.buf = append(h.buf, x...)
 		return h.process(out)
 	}
-	// The positions whose window reaches back into the history go through
-	// the buffer (history and the first w inputs); the others read x in
-	// place, which spares copying it.
+	// The w positions whose window reaches back into the history, and one
+	// more, go through the buffer (history and the first w+1 inputs): 2K
+	// positions, which the AVX2 kernel computes in groups of 8 whole. The
+	// others read x in place, which spares copying it.
 	out = grow(out, 2*len(x))
 	o := out[len(out)-2*len(x):]
-	h.buf = append(h.buf, x[:w]...)
-	h.interpolate(h.buf, o[:2*w])
-	h.interpolate(x, o[2*w:])
+	h.buf = append(h.buf, x[:w+1]...)
+	h.interpolate(h.buf, o[:2*(w+1)])
+	h.interpolate(x[1:], o[2*(w+1):])
 	h.buf = append(h.buf[:0], x[len(x)-w:]...)
 	return out
 }
@@ -195,11 +196,13 @@ type peakTracker struct {
 	mode TruePeakMode
 	// accurate
 	s1, s2     halfband
-	x4         []float64 // scratch: 4× history + output
-	r0         int64     // 4× index of x4[0]
+	pre        [hb2K]float64 // the K2 inputs before those in s1.buf
+	x4         []float64     // scratch: 4× history + output
+	r0         int64         // 4× index of x4[0]
 	peak, thr  float64
 	pos        float64 // input-sample time of peak
 	candFactor float64
+	stats      trackerStats
 	// compat
 	factor int
 	phases [][]float64 // per non-trivial phase, taps for x[m], x[m−1], ...
@@ -260,10 +263,15 @@ func compatPhases(l int) [][]float64 {
 func (p *peakTracker) feed(x []float64) {
 	switch p.mode {
 	case TruePeakAccurate:
-		// Stage 1 appends its output to the input buffer of stage 2.
-		p.s2.buf = p.s1.run(x, p.s2.buf)
-		p.x4 = p.s2.process(p.x4)
-		p.scan()
+		if !blockBound {
+			p.stages(x)
+			return
+		}
+		for i := 0; i < len(x); {
+			n := min(len(x)-i, boundBlock)
+			p.bounded(x[:i+n], i)
+			i += n
+		}
 	case TruePeakCompat:
 		if p.factor > 1 {
 			p.compat(x)
@@ -280,7 +288,214 @@ var (
 	// blockScan lets scan skip runs of scanRun 4× values that all lie
 	// below the threshold.
 	blockScan = true
+	// blockBound lets feed skip the interpolation of sub-blocks of
+	// boundBlock inputs that cannot hold a candidate (see bounded).
+	blockBound = true
 )
+
+// stages runs x through both interpolation stages and scans the new 4×
+// values: the reference path, which bounded gives bit for bit.
+func (p *peakTracker) stages(x []float64) {
+	p.shiftPre(x)
+	// Stage 1 appends its output to the input buffer of stage 2.
+	p.s2.buf = p.s1.run(x, p.s2.buf)
+	p.x4 = p.s2.process(p.x4)
+	p.scan()
+}
+
+// Branch and bound. Every 4× value is a linear function of the inputs: it
+// is Σ g_i·x_i, with g the impulse response, from the inputs, of its phase
+// of the two stages in series, so |value| ≤ G·max|x_i| where G is the
+// largest L1 norm Σ|g_i| of the four phases (2.69: the 24-pair stage's
+// midpoint phase, whose sidelobes decay slowly; the two stages' norms
+// multiply to 4.91, so the cascade is the bound to use). Likewise a value
+// from the stage-2 inputs u is at most G2·max|u|, G2 = 2·Σ|c_k| = 1.82 of
+// the 7-pair stage. If every input of a sub-block, and every input of the
+// history its new 4× values depend on, lies below thr/G, no value that
+// the sub-block's scan looks at reaches the threshold thr, so scan would
+// refine nothing and change nothing but the history it keeps: bounded
+// skips the stages and computes just that history, which is the same
+// whatever the threshold. When the inputs are too loud for that but the
+// stage-1 output of the sub-block lies below thr/G2, it skips stage 2 the
+// same way.
+//
+// Rounding: every term of a stage output passes through at most 8
+// roundings in stage 1 and 6 in stage 2 (pair sum, product, additions), so
+// a computed 4× value differs from Σ g_i·x_i (exact arithmetic on the
+// stored coefficients and the inputs) by at most 14·2^-53 times the sum of
+// the magnitudes of the terms, itself at most 4.91·max|x| (the product of
+// the stages' norms): below 1e-14·max|x|; where partial results are
+// subnormal, add at most 2^-1075 for each rounding times the gain after it
+// (71 roundings in a stage-1 midpoint, times 1.82, and 20 in stage 2):
+// below 2^-1067. G, summed from the computed impulse response, is within
+// 1e-13 of its exact value. The bounds carry a factor 1 + 1e-9, far more than
+// all of it, and bounded only skips for thresholds from 2^-900 to 2^900,
+// where the absolute error is negligible and no partial sum can overflow.
+// A NaN or ±Inf input never lies below a bound, so its sub-block takes the
+// reference path; thr = 0 never skips.
+//
+// The history: the 4× values scan has not looked at yet are the last K3
+// of x4; bounded checks them against thr directly. The new values depend
+// on s1.buf, on the sub-block and, through the stage-1 outputs in s2.buf,
+// on the K2 inputs before s1.buf, kept in pre. Each FIR output depends
+// only on the inputs in its window, and the AVX2 kernels round as the Go
+// loops do, so outputs computed from a short suffix equal those of the
+// whole sub-block bit for bit.
+
+// boundBlock is the sub-block length of the bound (tuned by measurement);
+// shorter pieces, at the end of a feed, take the reference path below
+// boundMin inputs.
+const (
+	boundBlock = 256
+	boundMin   = 16
+)
+
+// The skipped history: the last 2·K3 4× values come from the last K3
+// stage-2 positions, which read the last tailS2 stage-1 outputs, which
+// come from the last tailPos1 stage-1 positions, which read the last
+// tailRaw inputs.
+const (
+	tailS2   = hb3K + 2*hb2K - 1
+	tailPos1 = (tailS2 + 1) / 2
+	tailRaw  = tailPos1 + 2*hb1K - 1
+)
+
+// Thresholds outside [boundThrMin, boundThrMax] are never bounded.
+const (
+	boundThrMin = 0x1p-900
+	boundThrMax = 0x1p900
+)
+
+// boundStages and boundStage2 are G and G2 with the rounding margin.
+var boundStages, boundStage2 = truePeakBounds()
+
+// truePeakBounds returns the largest L1 norm of the four phases of the two
+// stages in series, from their impulse response, and the L1 norm of the
+// stage-2 midpoint (the other phase is the input itself), each times
+// 1 + 1e-9.
+func truePeakBounds() (stages, stage2 float64) {
+	const safety = 1 + 1e-9
+	x := make([]float64, 4*hb1K)
+	x[0] = 1
+	s1, s2 := newHalfband(hb1), newHalfband(hb2)
+	g := s2.run(s1.run(x, nil), nil)
+	var norm [4]float64
+	for i, v := range g {
+		norm[i%4] += math.Abs(v)
+	}
+	for _, c := range hb2 {
+		stage2 += 2 * math.Abs(c)
+	}
+	return max(norm[0], norm[1], norm[2], norm[3]) * safety, max(stage2, 1) * safety
+}
+
+// trackerStats counts the work of an accurate tracker, for the tests and
+// the benchmarks.
+type trackerStats struct {
+	blocks  int64 // sub-blocks bounded looked at
+	stages  int64 // of which skipped both stages
+	stage2  int64 // of which skipped stage 2
+	refined int64 // calls of refine
+}
+
+// bounded is stages for the sub-block x[i:], which skips the
+// interpolation that the bound shows cannot yield a candidate and computes
+// only the state that stages leaves: s1.buf, pre, s2.buf, x4 and r0. The
+// inputs x[:i] were fed before it, so the last of them are those in pre
+// and s1.buf.
+func (p *peakTracker) bounded(x []float64, i int) {
+	const hist = hb2K + 2*hb1K - 1 // inputs in pre and s1.buf
+	sub := x[i:]
+	n := len(sub)
+	thr := p.thr
+	try := n >= boundMin && thr >= boundThrMin && thr <= boundThrMax && allBelow(p.x4[hb3K:], thr)
+	if try {
+		p.stats.blocks++
+		t := thr / boundStages
+		in := x[max(0, i-hist):] // the sub-block and what x holds of the history
+		if allBelow(in, t) && (len(in)-n == hist || allBelow(p.s1.buf, t) && allBelow(p.pre[:], t)) {
+			p.skipStages(sub)
+			p.stats.stages++
+			return
+		}
+	}
+	p.shiftPre(sub)
+	p.s2.buf = p.s1.run(sub, p.s2.buf)
+	if try && allBelow(p.s2.buf, thr/boundStage2) {
+		p.skipStage2(n)
+		p.stats.stage2++
+		return
+	}
+	p.x4 = p.s2.process(p.x4)
+	p.scan()
+}
+
+// skipStages leaves the state stages would leave after x (at least
+// tailPos1 inputs) when no candidate lies in it.
+func (p *peakTracker) skipStages(x []float64) {
+	const w1, w2 = 2*hb1K - 1, 2*hb2K - 1
+	n := len(x)
+	var raw [tailRaw]float64
+	if n >= tailRaw {
+		copy(raw[:], x[n-tailRaw:])
+	} else {
+		m := copy(raw[:], p.s1.buf[w1-(tailRaw-n):])
+		copy(raw[m:], x)
+	}
+	var o1 [2 * tailPos1]float64
+	p.s1.interpolate(raw[:], o1[:])
+	p.x4 = p.x4[:2*hb3K]
+	p.s2.interpolate(o1[len(o1)-tailS2:], p.x4)
+	copy(p.pre[:], raw[tailRaw-w1-hb2K:])
+	copy(p.s1.buf, raw[tailRaw-w1:])
+	copy(p.s2.buf, o1[len(o1)-w2:])
+	p.r0 += 4 * int64(n)
+}
+
+// skipStage2 leaves the state stages would leave after n inputs, whose
+// stage-1 output is in s2.buf, when no candidate lies in it.
+func (p *peakTracker) skipStage2(n int) {
+	const w2 = 2*hb2K - 1
+	b := p.s2.buf
+	p.x4 = p.x4[:2*hb3K]
+	p.s2.interpolate(b[len(b)-tailS2:], p.x4)
+	copy(b, b[len(b)-w2:])
+	p.s2.buf = b[:w2]
+	p.r0 += 4 * int64(n)
+}
+
+// shiftPre sets pre to the K2 inputs before the last 2K1−1 of pre, s1.buf
+// (2K1−1 inputs) and x.
+func (p *peakTracker) shiftPre(x []float64) {
+	w := len(p.s1.buf)
+	var q [hb2K]float64
+	for i := range q {
+		switch j := len(x) + i; {
+		case j < hb2K:
+			q[i] = p.pre[j]
+		case j < hb2K+w:
+			q[i] = p.s1.buf[j-hb2K]
+		default:
+			q[i] = x[j-hb2K-w]
+		}
+	}
+	p.pre = q
+}
+
+// allBelow reports whether every |v| is below t (a positive number): false
+// for a NaN.
+func allBelow(v []float64, t float64) bool {
+	i := notBelow(v, t)
+	if i+scanRun <= len(v) {
+		return false
+	}
+	for _, x := range v[i:] {
+		if !(math.Abs(x) < t) {
+			return false
+		}
+	}
+	return true
+}
 
 // scanRun is the run length of the blockwise scan.
 const scanRun = 16
@@ -388,6 +603,7 @@ type midMemo struct {
 // refine finds the local maximum on the 8× grid around 4× point j,
 // refines it with a parabolic vertex and updates the running peak.
 func (p *peakTracker) refine(v []float64, j int, memo *midMemo) {
+	p.stats.refined++
 	c := math.Abs(v[j])
 	l := memo.val
 	if memo.next != j {

@@ -20,6 +20,9 @@ func halfband7AVX2(b, o, c *float64, n int)
 //go:noescape
 func aboveAVX2(v *float64, n int, t float64) int
 
+//go:noescape
+func notBelowAVX2(v *float64, n int, t float64) int
+
 // halfbandVec computes the first positions of one half-band stage (b, o
 // and c as for runHalfband24 and runHalfband7) with the AVX2 kernels, a
 // multiple of 8 of them, and returns how many; the caller computes the
@@ -43,12 +46,24 @@ func halfbandVec(b, o, c []float64) int {
 // above returns the offset i of the first run v[i:i+scanRun] (i a
 // multiple of scanRun) that may hold a value with |v| ≥ t, or the offset
 // of the last, shorter run. Every value before i is below t or NaN.
-func above(v []float64, t float64) int {
-	if !vectorKernels {
+func above(v []float64, t float64) int { return screen(v, t, false) }
+
+// notBelow returns the offset i of the first run v[i:i+scanRun] (i a
+// multiple of scanRun) that holds a value with !(|v| < t), NaN included,
+// or the offset of the last, shorter run; t is positive. It is aboveGo,
+// which tests exactly that.
+func notBelow(v []float64, t float64) int { return screen(v, t, true) }
+
+// screen is above, or notBelow if nan, with the AVX2 kernels when they are
+// in use.
+func screen(v []float64, t float64, nan bool) int {
+	switch {
+	case !vectorKernels:
 		return aboveGo(v, t)
-	}
-	if len(v) < scanRun {
+	case len(v) < scanRun:
 		return 0
+	case nan:
+		return notBelowAVX2(&v[0], len(v), t)
 	}
 	return aboveAVX2(&v[0], len(v), t)
 }

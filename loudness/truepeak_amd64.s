@@ -107,6 +107,31 @@
 	SUBQ $8, CX; \
 	JNZ  loop
 
+// ABOVE is the body of aboveAVX2 and notBelowAVX2: it returns the offset
+// of the first run of 16 values v[i:i+16] (i a multiple of 16, i+16 ≤ n)
+// that holds a value whose magnitude passes VCMPPD predicate pred against
+// t, or n rounded down to a multiple of 16 when there is none.
+#define ABOVE(pred, loop, done) \
+	MOVQ v+0(FP), SI; \
+	MOVQ n+8(FP), CX; \
+	VBROADCASTSD t+16(FP), Y15; \
+	SIGNMASK(AX, X14, Y14); \
+	ANDQ $~15, CX; \
+	XORQ BX, BX; \
+	CMPQ BX, CX; \
+	JGE  done; \
+loop: \
+	ANY16(pred, Y15, Y14, Y0, Y1, Y2, Y3, Y4, Y5); \
+	JNZ  done; \
+	ADDQ $128, SI; \
+	ADDQ $16, BX; \
+	CMPQ BX, CX; \
+	JLT  loop; \
+done: \
+	MOVQ BX, ret+24(FP); \
+	VZEROUPPER; \
+	RET
+
 // func halfband24AVX2(b, o, c *float64, n int)
 TEXT ·halfband24AVX2(SB), NOSPLIT, $0-32
 	ARGS(24, done24)
@@ -151,30 +176,14 @@ done7:
 
 // func aboveAVX2(v *float64, n int, t float64) int
 //
-// aboveAVX2 returns the offset of the first run of 16 values v[i:i+16]
-// (i a multiple of 16, i+16 ≤ n) that holds a value with |v| ≥ t, or
-// n rounded down to a multiple of 16 when there is none. NaN compares
-// false, as in Go.
+// aboveAVX2 looks for |v| ≥ t (predicate GE_OQ), which is false for NaN,
+// as in Go.
 TEXT ·aboveAVX2(SB), NOSPLIT, $0-32
-	MOVQ v+0(FP), SI
-	MOVQ n+8(FP), CX
-	VBROADCASTSD t+16(FP), Y15
-	SIGNMASK(AX, X14, Y14)
-	ANDQ $~15, CX
-	XORQ BX, BX
-	CMPQ BX, CX
-	JGE  aboveDone
+	ABOVE($0x1d, aboveLoop, aboveDone)
 
-aboveLoop:
-	// GE_OQ: |v| ≥ t, false for NaN
-	ANY16($0x1d, Y15, Y14, Y0, Y1, Y2, Y3, Y4, Y5)
-	JNZ  aboveDone
-	ADDQ $128, SI
-	ADDQ $16, BX
-	CMPQ BX, CX
-	JLT  aboveLoop
-
-aboveDone:
-	MOVQ BX, ret+24(FP)
-	VZEROUPPER
-	RET
+// func notBelowAVX2(v *float64, n int, t float64) int
+//
+// notBelowAVX2 looks for !(|v| < t) (predicate NLT_UQ), which is true for
+// NaN: it is aboveGo's test.
+TEXT ·notBelowAVX2(SB), NOSPLIT, $0-32
+	ABOVE($0x15, notBelowLoop, notBelowDone)

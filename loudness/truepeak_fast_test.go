@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // setTruePeakPaths sets the true-peak switches and returns a func that
 // restores them.
-func setTruePeakPaths(vector, runs bool) (restore func()) {
-	vk, bs := vectorKernels, blockScan
-	vectorKernels, blockScan = vector, runs
-	return func() { vectorKernels, blockScan = vk, bs }
+func setTruePeakPaths(vector, runs, bound bool) (restore func()) {
+	vk, bs, bb := vectorKernels, blockScan, blockBound
+	vectorKernels, blockScan, blockBound = vector, runs, bound
+	return func() { vectorKernels, blockScan, blockBound = vk, bs, bb }
 }
 
 // setFastTruePeak turns the fast true-peak paths on (the vector kernels
 // where the CPU has them) or off.
-func setFastTruePeak(on bool) (restore func()) { return setTruePeakPaths(on && hasAVX2, on) }
+func setFastTruePeak(on bool) (restore func()) { return setTruePeakPaths(on && hasAVX2, on, on) }
 
 // eachScreen runs f with the Go threshold screen and, where the CPU has
 // AVX2, with the vector one.
@@ -26,7 +27,7 @@ func eachScreen(f func(vector bool)) {
 		if vector && !hasAVX2 {
 			continue
 		}
-		restore := setTruePeakPaths(vector, blockScan)
+		restore := setTruePeakPaths(vector, blockScan, blockBound)
 		f(vector)
 		restore()
 	}
@@ -192,15 +193,18 @@ func tpRun(t *testing.T, rate int, x [][]float64, block int) (string, []uint64) 
 
 // The meter measures exactly the same, every bit of every field and of the
 // unrounded true peaks, with the fast true-peak paths (vector kernels
-// where the CPU has them, blockwise scan) and with the reference loops,
-// at any block size.
+// where the CPU has them, blockwise scan, branch and bound) and with the
+// reference loops, at any block size.
 func TestTruePeakFastExact(t *testing.T) {
 	paths := []struct {
-		name        string
-		vector, run bool
-	}{{"reference", false, false}, {"scan", false, true}, {"vector", true, false}, {"fast", true, true}}
+		name               string
+		vector, run, bound bool
+	}{
+		{"reference", false, false, false}, {"scan", false, true, false}, {"bound", false, false, true},
+		{"vector", true, false, false}, {"fast", true, true, true},
+	}
 	if !hasAVX2 {
-		paths = paths[:2]
+		paths = paths[:3]
 	}
 	for _, rate := range []int{44100, 48000, 96000} {
 		for name, x := range tpSignals(rate) {
@@ -212,7 +216,7 @@ func TestTruePeakFastExact(t *testing.T) {
 				var want string
 				var wantRaw []uint64
 				for _, p := range paths {
-					restore := setTruePeakPaths(p.vector, p.run)
+					restore := setTruePeakPaths(p.vector, p.run, p.bound)
 					got, raw := tpRun(t, rate, y, block)
 					restore()
 					if p.name == "reference" {
@@ -231,7 +235,9 @@ func TestTruePeakFastExact(t *testing.T) {
 // above skips only runs in which no value reaches t: every value before
 // the offset it returns is below t (or NaN), the offset is a multiple of
 // scanRun, and the AVX2 version stops exactly at the first run that
-// reaches t (the Go version may also stop at a run with a NaN).
+// reaches t (the Go version may also stop at a run with a NaN). notBelow,
+// Go or AVX2, stops exactly at the first run that reaches t or holds a
+// NaN.
 func TestAboveExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	eachScreen(func(vector bool) {
@@ -253,6 +259,16 @@ func TestAboveExact(t *testing.T) {
 						v[i] = math.Inf(-1)
 					default:
 						v[i] = (2*rng.Float64() - 1) * thr * 0.999
+					}
+				}
+				if !math.IsNaN(thr) {
+					// notBelow stops at the first run holding !(|v| < t).
+					want := 0
+					for want+scanRun <= n && !slices.ContainsFunc(v[want:want+scanRun], func(x float64) bool { return !(math.Abs(x) < thr) }) {
+						want += scanRun
+					}
+					if got := notBelow(v, thr); got != want {
+						t.Fatalf("vector=%v, n=%d, t=%v: notBelow = %d, want %d", vector, n, thr, got, want)
 					}
 				}
 				got := above(v, thr)

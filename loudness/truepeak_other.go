@@ -9,3 +9,6 @@ func halfbandVec(b, o, c []float64) int { return 0 }
 
 // above is aboveGo.
 func above(v []float64, t float64) int { return aboveGo(v, t) }
+
+// notBelow is aboveGo.
+func notBelow(v []float64, t float64) int { return aboveGo(v, t) }

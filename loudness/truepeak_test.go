@@ -138,7 +138,13 @@ func TestTech3341TruePeakBursts(t *testing.T) {
 // b Hz centred at frame c: its true peak is 1.0 at c (docs/loudness.md §1.6).
 func pulse(rate int, n int, c, b float64) []float64 {
 	x := make([]float64, n)
-	for i := range x {
+	addPulse(x, rate, c, b, 1)
+	return x
+}
+
+// addPulse adds a·pulse(rate, len(x), c, b) to x.
+func addPulse(x []float64, rate int, c, b, a float64) {
+	for i := max(0, int(c)-150); i < len(x) && i <= int(c)+151; i++ {
 		d := float64(i) - c
 		if math.Abs(d) >= 150 {
 			continue
@@ -148,9 +154,8 @@ func pulse(rate int, n int, c, b float64) []float64 {
 		if arg != 0 {
 			s = math.Sin(math.Pi*arg) / (math.Pi * arg)
 		}
-		x[i] = s * 0.5 * (1 + math.Cos(math.Pi*d/150))
+		x[i] += a * s * 0.5 * (1 + math.Cos(math.Pi*d/150))
 	}
-	return x
 }
 
 // The 20 kHz pulse at 44.1 kHz: accurate mode within 0.02 dB of 0 dBTP at
