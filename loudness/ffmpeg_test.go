@@ -80,11 +80,17 @@ func runFFmpeg(t *testing.T, bin, wav string) ffmpegResult {
 // 0.02 LU, LRA within 0.05 LU, true peak within 0.1 dB.
 func TestFFmpegCrossCheck(t *testing.T) {
 	bin := testtool.Require(t, "ffmpeg", "ffmpeg")
-	secs := 180.0
+	// Three minutes: FFmpeg takes the loudness range's percentiles from a
+	// histogram of the short-term values, one value without interpolation,
+	// so with fewer values it lies further from lathe's (0.11 LU on a
+	// one-minute program, past the tolerance). -short checks one rate
+	// instead of a shorter program.
+	const secs = 180.0
+	rs := rates
 	if testing.Short() {
-		secs = 60
+		rs = []int{48000}
 	}
-	for _, rate := range rates {
+	for _, rate := range rs {
 		x := program(rate, secs, 11)
 		wav := filepath.Join(t.TempDir(), "program.wav")
 		writeWAV24(t, wav, rate, x)
