@@ -107,14 +107,26 @@ func plan(l album.Loudness) string {
 	return fmt.Sprintf("%s; ceiling %s dBTP (%s)", s, num(l.MaxTruePeak, 1), l.OverCeiling)
 }
 
+// written returns the measurement of a track's file as a listener gets
+// it, as the manifest does: the decoded file of a coded format (an MP3,
+// whose codec moves the peaks), the stream as written otherwise; nil if
+// there is none.
+func written(t *render.TrackReport) *loudness.Measurement {
+	if t.Decoded != nil {
+		return t.Decoded
+	}
+	return t.Output
+}
+
 // deliveryAlbum pools a delivery's track measurements.
 func deliveryAlbum(d *Delivery) *loudness.Album {
 	var ms []*loudness.Measurement
-	for _, t := range d.Report.Tracks {
-		if t.Output == nil {
+	for i := range d.Report.Tracks {
+		m := written(&d.Report.Tracks[i])
+		if m == nil {
 			return nil
 		}
-		ms = append(ms, t.Output)
+		ms = append(ms, m)
 	}
 	a, err := loudness.MeasureAlbum(ms, nil)
 	if err != nil {
@@ -224,7 +236,7 @@ func (pg *page) findings(in *Input) {
 		var over, limited []string
 		for i, t := range r.Tracks {
 			clips += t.Clips
-			if t.Output != nil && t.Output.TruePeak > d.Loudness.MaxTruePeak {
+			if m := written(&t); m != nil && m.TruePeak > d.Loudness.MaxTruePeak {
 				over = append(over, fmt.Sprint(i+1))
 			}
 			if t.Limited && t.LimitedFrames > 0 {
@@ -255,7 +267,7 @@ func (pg *page) findings(in *Input) {
 	var warned []string
 	for _, p := range Platforms {
 		for _, t := range main.Report.Tracks {
-			if m := t.Output; m != nil && p.PeakWarning(m.Integrated, m.TruePeak) {
+			if m := written(&t); m != nil && p.PeakWarning(m.Integrated, m.TruePeak) {
 				warned = append(warned, p.Name)
 				break
 			}
@@ -321,7 +333,7 @@ func (pg *page) trackTable(in *Input, d *Delivery) {
 			g.Sub = signed(-tr.Reduced, 2) + " for the ceiling"
 		}
 		row = append(row, g)
-		row = append(row, measured(tr.Output, d.Loudness.MaxTruePeak)...)
+		row = append(row, measured(written(&tr), d.Loudness.MaxTruePeak)...)
 		lim := cell{Text: dash, Class: "num muted"}
 		if tr.Limited {
 			lim = cell{Text: "0.0 dB", Sub: "on, idle", Class: "num"}
@@ -360,9 +372,18 @@ func (pg *page) trackTable(in *Input, d *Delivery) {
 	foot = append(foot, cell{Span: 2})
 	t.Foot = [][]cell{foot}
 	pg.Tracks = t
-	note := fmt.Sprintf("Delivered: each track's file in %s, measured as written (%s). ", r.Name, plan(d.Loudness))
+	how := "measured as written"
+	coded := slices.ContainsFunc(r.Tracks, func(t render.TrackReport) bool { return t.Decoded != nil })
+	if coded {
+		how = "decoded and measured, as a listener gets it"
+	}
+	note := fmt.Sprintf("Delivered: each track's file in %s, %s (%s). ", r.Name, how, plan(d.Loudness))
 	if r.Album != nil {
-		note += "Album: the tracks' loudness pooled and their highest true peak; range and Max S of the album as one continuous stream, track 1's index 01 to the lead-out, across the track boundaries. "
+		note += "Album: the tracks' loudness pooled and their highest true peak; range and Max S of the album as one continuous stream, track 1's index 01 to the lead-out, across the track boundaries"
+		if coded {
+			note += ", as given to the encoder"
+		}
+		note += ". "
 	}
 	if an != nil {
 		note += "Before: the same spans of the program at unity gain, the album's range under its loudness. "
@@ -401,8 +422,8 @@ func gainSpan(ts []render.TrackReport) string {
 func maxShort(ts []render.TrackReport) string {
 	v := math.Inf(-1)
 	for _, t := range ts {
-		if t.Output != nil {
-			v = math.Max(v, t.Output.MaxShortTerm)
+		if m := written(&t); m != nil {
+			v = math.Max(v, m.MaxShortTerm)
 		}
 	}
 	return num(v, 1)
@@ -438,12 +459,13 @@ func (pg *page) platformTable(in *Input, d *Delivery) {
 	}
 	for k, tr := range r.Tracks {
 		row := []cell{{Text: fmt.Sprint(k + 1), Class: "num"}, title(a, k)}
+		m := written(&tr)
 		for _, p := range Platforms {
-			if tr.Output == nil {
+			if m == nil {
 				row = append(row, cell{Text: dash, Class: "num muted"})
 				continue
 			}
-			row = append(row, platformCell(p, tr.Output.Integrated, tr.Output.TruePeak))
+			row = append(row, platformCell(p, m.Integrated, m.TruePeak))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -529,7 +551,7 @@ func (pg *page) deliveryTables(in *Input) {
 		row := []cell{{Text: fmt.Sprint(k + 1), Class: "num"}, title(in.Album, k)}
 		for j := range in.Deliveries {
 			d := &in.Deliveries[j]
-			o := d.Report.Tracks[k].Output
+			o := written(&d.Report.Tracks[k])
 			if o == nil {
 				row = append(row, cell{Text: dash, Class: "num muted"})
 				continue

@@ -505,3 +505,43 @@ func TestTrackTableAlbum(t *testing.T) {
 		t.Errorf("without an album measurement, the range is %q, want a dash", foot[7])
 	}
 }
+
+// A coded delivery's tracks are reported as their decoded files measure,
+// as the manifest reports them: an MP3 whose codec lifts a true peak over
+// the ceiling shows it in the findings, the track table (its album row
+// too) and the note, though the stream given to the encoder was under it.
+func TestCodedReportsDecoded(t *testing.T) {
+	in := fakeInput(t)
+	d := &in.Deliveries[in.Main]
+	r := d.Report
+	ceil := d.Loudness.MaxTruePeak
+	if r.Tracks[0].Output.TruePeak > ceil {
+		t.Fatalf("track 1's stream is over the ceiling already (%.2f dBTP)", r.Tracks[0].Output.TruePeak)
+	}
+	html := render1(t, in)
+	if strings.Contains(html, "on tracks 1, 3.") || strings.Contains(html, "decoded") {
+		t.Fatal("the fake already reports track 1 over the ceiling, or decoded files")
+	}
+	top := math.Inf(-1)
+	for i := range r.Tracks {
+		m := *r.Tracks[i].Output
+		if i == 0 {
+			m.TruePeak = ceil + 0.05 // the codec's overshoot
+		}
+		r.Tracks[i].Decoded = &m
+		top = math.Max(top, m.TruePeak)
+	}
+	html = render1(t, in)
+	for _, want := range []string{
+		fmt.Sprintf(`<li class="bad">stream: true peak over the %s dBTP ceiling on tracks 1, 3.</li>`, num(ceil, 1)),
+		"decoded and measured, as a listener gets it",
+		"as given to the encoder",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if foot := tracksFoot(t, html); foot[9] != num(top, 2) {
+		t.Errorf("album true peak %q, want the decoded tracks' %q", foot[9], num(top, 2))
+	}
+}
