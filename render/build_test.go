@@ -49,6 +49,22 @@ func concat(parts ...[][]float64) [][]float64 {
 	return out
 }
 
+// checkUntouched checks that a track's file got, audio then the gap after
+// it, holds the source src bit for bit and then digital silence,
+// undithered.
+func checkUntouched(t *testing.T, what string, got, src [][]float64) {
+	t.Helper()
+	n := len(src[0])
+	for c := range 2 {
+		if !slices.Equal(got[c][:n], src[c]) {
+			t.Errorf("%s: track 1 channel %d differs from its source", what, c)
+		}
+		if i := slices.IndexFunc(got[c][n:], func(v float64) bool { return v != 0 }); i >= 0 {
+			t.Errorf("%s: gap sample %d is %v, want 0", what, i, got[c][n+i])
+		}
+	}
+}
+
 // listDir returns the names in dir.
 func listDir(t testing.TB, dir string) []string {
 	t.Helper()
@@ -103,16 +119,7 @@ files = "album"
 			t.Fatalf("%s: files %v", del, files)
 		}
 		got, f := readWAV(t, filepath.Join(out, del, files[0]))
-		n := len(src[0])
-		for c := range 2 {
-			if !slices.Equal(got[c][:n], src[c]) {
-				t.Errorf("%s (%d-bit): track 1 channel %d differs from its source", del, f.Bits, c)
-			}
-			// The gap after it is digital silence, undithered.
-			if i := slices.IndexFunc(got[c][n:], func(v float64) bool { return v != 0 }); i >= 0 {
-				t.Errorf("%s: gap sample %d is %v, want 0", del, i, got[c][n+i])
-			}
-		}
+		checkUntouched(t, fmt.Sprintf("%s (%d-bit)", del, f.Bits), got, src)
 		// Negative control: track 2 (-3 dB) is dithered, so it is not
 		// the plain rounding of the scaled source.
 		got2, _ := readWAV(t, filepath.Join(out, del, files[1]))
