@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
@@ -112,6 +114,7 @@ type taggedWriter struct {
 	errs     []error   // each track's task's failure
 	encoded  []int64   // frames each track's task has encoded
 	ended    []bool    // each track's task succeeded
+	cost     taskCost  // what the finished tasks took (encodeSlots.mu)
 	progress *progressor
 
 	// Each track's, written by its task and read once the tasks ended.
@@ -165,7 +168,7 @@ func newTaggedWriter(s *Stream, format trackFormat) (*taggedWriter, error) {
 }
 
 func (w *taggedWriter) Write(b *Block) error {
-	if err := w.wait(taskLimit() + 1); err != nil {
+	if err := w.wait(spillLimit()); err != nil {
 		return err
 	}
 	lo, hi := b.Start, b.Start+int64(b.Frames())
@@ -340,9 +343,14 @@ func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 func (w *taggedWriter) encode(k int, path string) {
 	defer w.tasks.Done()
 	var err error
-	if encodeSlots.acquire(w.stopped) {
+	frames := w.s.Cuts[k].End - w.s.Cuts[k].Start
+	if encodeSlots.acquire(w.stopped, frames, &w.cost) {
+		start := time.Now()
 		err = w.encodeTrack(k, path)
-		encodeSlots.release()
+		if err != nil {
+			frames = 0
+		}
+		encodeSlots.release(&w.cost, frames, time.Since(start))
 	} else {
 		err = errStopped
 	}
@@ -567,15 +575,28 @@ func (w *taggedWriter) Close() ([]string, error) {
 
 // sumFiles hashes the finished files. The encoders seek back to finish
 // their headers and Close rewrites the tags in place, so the bytes are
-// final only now; they are read back from the page cache.
+// final only now; they are read back from the page cache, by as many
+// goroutines as encode tasks may run (this is the end of the build, when
+// the encoders are done).
 func (w *taggedWriter) sumFiles() error {
-	for _, name := range w.names {
-		s, err := sumFile(filepath.Join(w.s.Dir, name), name)
+	sums := make([]FileSum, len(w.names))
+	errs := make([]error, len(w.names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(taskLimit(), len(w.names)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < len(w.names); k = int(next.Add(1) - 1) {
+				sums[k], errs[k] = sumFile(filepath.Join(w.s.Dir, w.names[k]), w.names[k])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		w.sums = append(w.sums, s)
 	}
+	w.sums = append(w.sums, sums...)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,9 +123,9 @@ func TestEncodeTasksBytes(t *testing.T) {
 }
 
 // TestEncodeTasksBackpressure: with one task at a time and the first
-// task held, the stream of a six-track flac delivery (4 s tracks) stops once the
-// delivery has two tracks spilled beyond the task's (taskLimit + 1
-// waiting, and at most the next one begun); cancelling the build then
+// task held, the stream of a six-track flac delivery (4 s tracks) stops
+// once the delivery has more than spillLimit tracks spilled and not
+// encoded (and at most the next one begun); cancelling the build then
 // stops the waiting writer and the held task, and leaves no spill file,
 // no output and no temporary folder.
 func TestEncodeTasksBackpressure(t *testing.T) {
@@ -157,8 +158,8 @@ func TestEncodeTasksBackpressure(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Build: %v, want it cancelled", err)
 	}
-	if most < 3 || most > 4 {
-		t.Errorf("%d spill files at most while the first task was held, want 3 or 4", most)
+	if lo := spillLimit() + 1; most < lo || most > lo+1 {
+		t.Errorf("%d spill files at most while the first task was held, want %d or %d", most, lo, lo+1)
 	}
 	checkNoLeftovers(t, dir, o.Dest, root)
 }
@@ -261,5 +262,59 @@ func TestTaggedProgress(t *testing.T) {
 		if i > 0 && r.Frames <= got[i-1].Frames {
 			t.Errorf("report %d: %d frames after %d", i+1, r.Frames, got[i-1].Frames)
 		}
+	}
+}
+
+// TestTaskSlotsLongestFirst: a free slot goes to the waiting task
+// expected to take longest, by the seconds per frame its kind's finished
+// tasks took; a kind with none finished goes first, and equals go in the
+// order they were queued.
+func TestTaskSlotsLongestFirst(t *testing.T) {
+	withTasks(t, 1, nil)
+	var s taskSlots
+	var fast, slow, unknown taskCost
+	if !s.acquire(nil, 100, &fast) {
+		t.Fatal("no slot free")
+	}
+	s.release(&fast, 100, time.Second) // fast: 10 ms a frame
+	if !s.acquire(nil, 10, &slow) {
+		t.Fatal("no slot free")
+	}
+	var mu sync.Mutex
+	var order []string
+	var wg sync.WaitGroup
+	names := []struct {
+		name   string
+		frames int64
+		cost   *taskCost
+	}{
+		{"fast 100", 100, &fast},       // 1 s
+		{"slow 100", 100, &slow},       // 10 s
+		{"fast 2000", 2000, &fast},     // 20 s
+		{"unknown 1", 1, &unknown},     // not known: first
+		{"slow 100 again", 100, &slow}, // 10 s, queued after the other
+	}
+	for i, n := range names {
+		wg.Go(func() {
+			if !s.acquire(nil, n.frames, n.cost) {
+				t.Errorf("%s: no slot", n.name)
+				return
+			}
+			mu.Lock()
+			order = append(order, n.name)
+			mu.Unlock()
+			s.release(nil, 0, 0)
+		})
+		for waiting := 0; waiting != i+1; time.Sleep(time.Millisecond) {
+			s.mu.Lock()
+			waiting = len(s.waiting)
+			s.mu.Unlock()
+		}
+	}
+	s.release(&slow, 10, time.Second) // slow: 100 ms a frame
+	wg.Wait()
+	want := []string{"unknown 1", "fast 2000", "slow 100", "slow 100 again", "fast 100"}
+	if !slices.Equal(order, want) {
+		t.Errorf("slots given in the order %q, want %q", order, want)
 	}
 }
