@@ -232,6 +232,34 @@ type Input struct {
 	Layout  *album.Layout
 	Project string   // the project file's path
 	Sources []string // the tracks' files, resolved, as the build read them
+	// Hashed, when set, holds the project file's and the sources' hashes
+	// (HashInputs); otherwise Make computes them.
+	Hashed *Inputs
+}
+
+// Inputs are the hashes of a build's project file and sources.
+type Inputs struct {
+	Project Hashed
+	Sources []Source
+}
+
+// HashInputs hashes in's project file and sources as Make records them. A
+// build may call it beside the render, which reads them too, so that the
+// hashing does not wait for the end of the build.
+func HashInputs(in Input) (*Inputs, error) {
+	h := &Inputs{Sources: []Source{}}
+	var err error
+	if h.Project, err = hashFile(in.Project, filepath.Base(in.Project)); err != nil {
+		return nil, err
+	}
+	for k, p := range in.Sources {
+		sh, err := hashFile(p, in.Album.Tracks[k].File)
+		if err != nil {
+			return nil, err
+		}
+		h.Sources = append(h.Sources, Source{Track: k + 1, Hashed: sh})
+	}
+	return h, nil
 }
 
 // Make reads the finished bundle in dir (the build's temporary folder,
@@ -240,17 +268,15 @@ type Input struct {
 func Make(dir string, in Input, rep *render.Report) (*Manifest, error) {
 	a, l := in.Album, in.Layout
 	m := &Manifest{Schema: Schema, Tool: Tool{"lathe", version.Version}, Sources: []Source{}, Deliveries: []Delivery{}, Files: []File{}}
-	var err error
-	if m.Project, err = hashFile(in.Project, filepath.Base(in.Project)); err != nil {
-		return nil, err
-	}
-	for k, p := range in.Sources {
-		h, err := hashFile(p, a.Tracks[k].File)
-		if err != nil {
+	hashed := in.Hashed
+	if hashed == nil {
+		var err error
+		if hashed, err = HashInputs(in); err != nil {
 			return nil, err
 		}
-		m.Sources = append(m.Sources, Source{Track: k + 1, Hashed: h})
 	}
+	m.Project, m.Sources = hashed.Project, hashed.Sources
+	var err error
 	if m.PQ, err = pqTable(a, l); err != nil {
 		return nil, err
 	}
