@@ -518,7 +518,11 @@ func (pg *page) deliveryTables(in *Input) {
 			if al.TruePeak > d.Loudness.MaxTruePeak {
 				tp.Class += " bad"
 			}
-			row = append(row, cell{Text: num(al.Integrated, 1), Class: "num"}, tp)
+			alb := cell{Text: num(al.Integrated, 1), Class: "num"}
+			if r.Album != nil && !math.IsNaN(r.Album.Range) {
+				alb.Sub = "range " + num(r.Album.Range, 1) + " LU"
+			}
+			row = append(row, alb, tp)
 		} else {
 			row = append(row, cell{Text: dash, Class: "num muted"}, cell{Text: dash, Class: "num muted"})
 		}

@@ -451,21 +451,58 @@ func TestFindings(t *testing.T) {
 // page writes them: each <td>'s text, its <small> line after a "|".
 func tracksFoot(t *testing.T, html string) []string {
 	t.Helper()
-	i := strings.Index(html, `<table class="tracks">`)
+	return tableRow(t, html, "tracks", "<tfoot>")
+}
+
+// tableRow returns the cells of the first row after mark in the table of
+// class, as the page writes them: each <td>'s text, its <small> line
+// after a "|".
+func tableRow(t *testing.T, html, class, mark string) []string {
+	t.Helper()
+	i := strings.Index(html, `<table class="`+class+`">`)
 	if i < 0 {
-		t.Fatal("no track table")
+		t.Fatalf("no %s table", class)
 	}
 	body := html[i:]
 	body = body[:strings.Index(body, "</table>")]
-	j := strings.Index(body, "<tfoot>")
+	j := strings.Index(body, mark)
 	if j < 0 {
-		t.Fatal("the track table has no footer")
+		t.Fatalf("the %s table has no %s", class, mark)
+	}
+	row := body[j:]
+	if k := strings.Index(row, "</tr>"); k >= 0 {
+		row = row[:k]
 	}
 	var cells []string
-	for _, m := range regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(body[j:], -1) {
+	for _, m := range regexp.MustCompile(`<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(row, -1) {
 		cells = append(cells, strings.Replace(strings.TrimSuffix(m[1], "</small>"), "<small>", "|", 1))
 	}
 	return cells
+}
+
+// The deliveries table shows each delivery's album loudness with the
+// delivered album's range under it, from the album stream's
+// measurement; without one, no range.
+func TestDeliveriesTableRange(t *testing.T) {
+	in := fakeInput(t)
+	d := &in.Deliveries[in.Main]
+	row := func() []string {
+		return tableRow(t, render1(t, in), "deliveries", ">"+d.Report.Name+"<")
+	}
+	// Delivery (from its name on), Format, Loudness, Gain, Album, Max
+	// true peak, Limited, Clips, Files.
+	cells := row()
+	if len(cells) != 8 {
+		t.Fatalf("row %q: want 8 cells after the name", cells)
+	}
+	al := deliveryAlbum(d)
+	if want := num(al.Integrated, 1) + "|range " + num(d.Report.Album.Range, 1) + " LU"; cells[3] != want {
+		t.Errorf("album cell %q, want %q", cells[3], want)
+	}
+	d.Report.Album = nil
+	if cells = row(); cells[3] != num(al.Integrated, 1) {
+		t.Errorf("without an album measurement, the album cell is %q, want %q", cells[3], num(al.Integrated, 1))
+	}
 }
 
 // The track table's album row shows the delivered album's range and
