@@ -678,7 +678,9 @@ func (o *output) pcmSpans() []FrameSpan {
 			continue
 		}
 		for _, f := range sm.pcmFiles() {
-			ws.pcm = append(ws.pcm, slotPCM{file: f.name, start: 0, end: f.span.End - f.span.Start, idx: index(f.span)})
+			if !f.own {
+				ws.pcm = append(ws.pcm, slotPCM{file: f.name, start: 0, end: f.span.End - f.span.Start, idx: index(f.span)})
+			}
 			for _, c := range ws.s.Cuts {
 				if c.Start >= f.span.Start && c.End <= f.span.End && c != f.span {
 					ws.pcm = append(ws.pcm, slotPCM{file: f.name, start: c.Start - f.span.Start, end: c.End - f.span.Start, idx: index(c)})

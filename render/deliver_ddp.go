@@ -90,6 +90,7 @@ type ddpDelivery struct {
 	hw   *hashWriter // IMAGE.DAT's bytes, on their way to w (SHA-256: w computes the MD5)
 	pk   cdPacker
 	sum  []FileSum
+	pcm  string // IMAGE.DAT's PCM MD5 (hex), after Close
 }
 
 func newDDPDelivery(s *Stream) (DeliveryWriter, error) {
@@ -142,6 +143,14 @@ func (d *ddpDelivery) Close() ([]string, error) {
 	if fi.Size() == d.hw.n {
 		d.sum = []FileSum{d.hw.sum(image, w.ImageMD5())}
 	}
+	// IMAGE.DAT is the stream's PCM as the hasher packs it (16-bit
+	// little-endian, interleaved), so its MD5 is the PCM MD5 of the whole
+	// image, and the stream's bytes need not be hashed a second time.
+	if n := d.s.Frames * 4; fi.Size() == n && d.hw.n == n {
+		d.pcm = w.ImageMD5()
+	} else if d.pcm, err = prefixMD5(filepath.Join(d.s.Dir, filepath.FromSlash(image)), n); err != nil {
+		return nil, err
+	}
 	var sheet bytes.Buffer
 	if err := ddp.WritePQSheet(&sheet, d.disc); err != nil {
 		return nil, err
@@ -162,8 +171,17 @@ func (d *ddpDelivery) Close() ([]string, error) {
 }
 
 func (d *ddpDelivery) pcmFiles() []pcmFile {
-	return []pcmFile{{name: path.Join(DDPFolder, "IMAGE.DAT"), span: FrameSpan{0, d.s.Frames}}}
+	return []pcmFile{{name: path.Join(DDPFolder, "IMAGE.DAT"), span: FrameSpan{0, d.s.Frames}, own: true}}
 }
+
+// ownPCM returns, after Close, the PCM MD5 of the whole of IMAGE.DAT
+// (its tracks' come from the output's hasher).
+func (d *ddpDelivery) ownPCM() []PCMSum {
+	return []PCMSum{{File: path.Join(DDPFolder, "IMAGE.DAT"), Start: 0, End: d.s.Frames, MD5: d.pcm}}
+}
+
+// decodedFiles returns none: IMAGE.DAT is PCM.
+func (d *ddpDelivery) decodedFiles() []*DecodedFile { return nil }
 
 func (d *ddpDelivery) fileSums() []FileSum { return d.sum }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 )
 
 // FileSum is one file of a delivery as its writer wrote it: its size and
@@ -58,9 +59,12 @@ type selfSummer interface {
 }
 
 // pcmFile is a file holding frames of the stream, from Span.Start on.
+// With own set, the writer reports the whole file's PCM MD5 itself
+// (selfSummer), and the output's hasher computes only its tracks'.
 type pcmFile struct {
 	name string
 	span FrameSpan
+	own  bool
 }
 
 // hashWriter passes bytes on to w and hashes them: SHA-256, and MD5 unless
@@ -106,6 +110,21 @@ func sumFile(path, name string) (FileSum, error) {
 		return FileSum{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return h.sum(name, ""), nil
+}
+
+// prefixMD5 returns the MD5 (hex) of the first n bytes of the file at
+// path.
+func prefixMD5(path string, n int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.CopyN(h, f, n); err != nil {
+		return "", fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // pcmHasher computes the PCM MD5 of spans of an output's stream, from the
