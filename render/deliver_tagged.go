@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bufio"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
@@ -84,9 +82,9 @@ type trackFormat struct {
 // with the measured values (docs/decisions.md, "Digital deliveries").
 //
 // The tracks are encoded by tasks beside the render (see encode_tasks.go):
-// Write spills each track's samples to a temporary file and queues its
-// task once the cut is complete; Close waits for the tasks before it
-// retags.
+// Write hands each track's samples to the track's spool, whose task
+// starts with it and encodes them as they come; Close waits for the tasks
+// before it retags.
 type taggedWriter struct {
 	s      *Stream
 	format trackFormat
@@ -95,13 +93,12 @@ type taggedWriter struct {
 	cover  *metadata.Picture
 
 	// The stream's side, on the chain's goroutine.
-	k     int    // current track (index); the tracks before it are spilled
-	dir   string // the private folder of the spill files, from the first
-	spill *spill // track k's, from its first frame
-	buf   *bufio.Writer
-	ibuf  [2][]int32
-	raw   []byte
-	sums  []FileSum
+	k    int    // current track (index); the tracks before it are spooled
+	dir  string // the private folder of the spill files, from the first
+	sp   *spool // track k's, from its first frame
+	buf  []byte // the chunk being filled
+	ibuf [2][]int32
+	sums []FileSum
 
 	// The encode tasks.
 	tasks    sync.WaitGroup
@@ -110,7 +107,7 @@ type taggedWriter struct {
 	cond     sync.Cond // on mu: a task ended, or stop
 	halted   bool      // stop was called
 	cause    error     // stop's cause
-	pending  int       // tracks spilled whose task has not ended
+	pending  int       // tracks spooled whose task has not ended
 	errs     []error   // each track's task's failure
 	encoded  []int64   // frames each track's task has encoded
 	ended    []bool    // each track's task succeeded
@@ -120,13 +117,6 @@ type taggedWriter struct {
 	// Each track's, written by its task and read once the tasks ended.
 	md5s    [][16]byte // the PCM MD5, from a pcmEncoder
 	decoded []*DecodedFile
-}
-
-// spill is the spill file of a track, being written.
-type spill struct {
-	path   string
-	f      io.WriteCloser
-	frames int64
 }
 
 // errStopped is the failure of a task told to stop without a cause.
@@ -180,18 +170,30 @@ func (w *taggedWriter) Write(b *Block) error {
 		x, y := max(lo, c.Start), min(hi, c.End)
 		if x < y {
 			if err := w.write(b, int(x-lo), int(y-lo)); err != nil {
-				return w.trackError(w.k, err)
+				return w.writeError(err)
 			}
 		}
 		if y < c.End {
 			return nil
 		}
 		if err := w.endTrack(); err != nil {
-			return w.trackError(w.k, err)
+			return w.writeError(err)
 		}
 		w.k++
 	}
 	return nil
+}
+
+// writeError returns the error of Write for err, a failure of the
+// current track's spool: the tasks' failure, or the cause they were
+// stopped for, if they were stopped (errStopped).
+func (w *taggedWriter) writeError(err error) error {
+	if !errors.Is(err, errStopped) {
+		return w.trackError(w.k, err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failure()
 }
 
 // trackError names track k and its file in err.
@@ -199,7 +201,7 @@ func (w *taggedWriter) trackError(k int, err error) error {
 	return fmt.Errorf("track %d: %s: %w", k+1, w.names[k], err)
 }
 
-// wait blocks until at most n tracks are spilled and not encoded, or
+// wait blocks until at most n tracks are spooled and not encoded, or
 // the tasks are halted (a task failed, or stop), and returns the failure.
 func (w *taggedWriter) wait(n int) error {
 	w.mu.Lock()
@@ -227,12 +229,10 @@ func (w *taggedWriter) failure() error {
 	return nil
 }
 
-// write spills frames [i, j) of b, which lie in track w.k's cut.
+// write spools frames [i, j) of b, which lie in track w.k's cut.
 func (w *taggedWriter) write(b *Block, i, j int) error {
-	if w.spill == nil {
-		if err := w.startSpill(); err != nil {
-			return err
-		}
+	if w.sp == nil {
+		w.startSpool()
 	}
 	n := j - i
 	var x [2][]int32
@@ -247,60 +247,28 @@ func (w *taggedWriter) write(b *Block, i, j int) error {
 			return fmt.Errorf("stream frame %d: %w", b.Start+int64(i), err)
 		}
 	}
-	w.raw = packInts(w.raw[:0], x[0], x[1], w.format.bits)
-	if _, err := w.buf.Write(w.raw); err != nil {
-		return fmt.Errorf("spill file: %w", err)
-	}
-	w.spill.frames += int64(n)
-	return nil
+	return w.fill(x)
 }
 
-// startSpill creates track w.k's spill file, and the folder of the
-// delivery's spill files with the first.
-func (w *taggedWriter) startSpill() error {
-	if w.dir == "" {
-		dir, err := os.MkdirTemp("", "lathe-spill-")
-		if err != nil {
-			return fmt.Errorf("spill folder: %w", err)
-		}
-		w.dir = dir
-	}
-	path := filepath.Join(w.dir, fmt.Sprintf("%03d.pcm", w.k+1))
-	f, err := createSpill(path)
-	if err != nil {
-		return fmt.Errorf("spill file: %w", err)
-	}
-	if w.buf == nil {
-		w.buf = bufio.NewWriterSize(f, spillBuffer)
-	} else {
-		w.buf.Reset(f)
-	}
-	w.spill = &spill{path: path, f: f}
-	return nil
-}
-
-// endTrack completes the current track's spill file and queues its
-// encode task.
-func (w *taggedWriter) endTrack() error {
-	sp := w.spill
-	w.spill = nil
-	err := w.buf.Flush()
-	if cerr := sp.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(sp.path)
-		return fmt.Errorf("spill file: %w", err)
-	}
-	if c := w.s.Cuts[w.k]; sp.frames != c.End-c.Start {
-		os.Remove(sp.path)
-		return fmt.Errorf("%d frames spilled of %d", sp.frames, c.End-c.Start)
-	}
+// startSpool starts track w.k's spool and its encode task.
+func (w *taggedWriter) startSpool() {
+	w.sp = &spool{k: w.k}
 	w.mu.Lock()
 	w.pending++
 	w.mu.Unlock()
 	w.tasks.Add(1)
-	go w.encode(w.k, sp.path)
+	go w.encode(w.sp)
+}
+
+// endTrack completes the current track's spool.
+func (w *taggedWriter) endTrack() error {
+	sp := w.sp
+	if err := w.endSpool(); err != nil {
+		return err
+	}
+	if c := w.s.Cuts[w.k]; sp.frames != c.End-c.Start {
+		return fmt.Errorf("%d frames spooled of %d", sp.frames, c.End-c.Start)
+	}
 	return nil
 }
 
@@ -337,53 +305,54 @@ func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 	return nil
 }
 
-// encode is track k's task: it waits for a slot (encodeSlots), encodes
-// the spill file at path into the track's file, and removes the spill
-// file. On failure or stop it leaves no output file.
-func (w *taggedWriter) encode(k int, path string) {
+// encode is the task of the track of spool sp: it encodes the spool's
+// samples into the track's file as they come, holding a slot while it
+// has samples (encode_tasks.go), and removes the spill file. On failure
+// or stop it leaves no output file.
+func (w *taggedWriter) encode(sp *spool) {
 	defer w.tasks.Done()
-	var err error
-	frames := w.s.Cuts[k].End - w.s.Cuts[k].Start
-	if encodeSlots.acquire(w.stopped, frames, &w.cost) {
-		start := time.Now()
-		err = w.encodeTrack(k, path)
-		if err != nil {
-			frames = 0
-		}
-		encodeSlots.release(&w.cost, frames, time.Since(start))
-	} else {
-		err = errStopped
+	k := sp.k
+	var t taskRun
+	err := w.encodeTrack(sp, &t)
+	var frames int64
+	if err == nil {
+		frames = w.s.Cuts[k].End - w.s.Cuts[k].Start
 	}
-	os.Remove(path)
+	t.giveBack(&w.cost, frames)
+	failed := err != nil && !errors.Is(err, errStopped)
+	if failed {
+		// Stop the writer before the spool refuses its chunks.
+		w.mu.Lock()
+		w.errs[k] = err
+		w.halt() // the build fails: the other tasks need not go on
+		w.mu.Unlock()
+	}
+	sp.drop()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.pending--
-	switch {
-	case err == nil:
+	if err == nil {
 		w.ended[k] = true
 		w.progress.hold(w.front())
-	case !errors.Is(err, errStopped):
-		w.errs[k] = err
-		w.halt() // the build fails: the other tasks need not go on
 	}
 	w.cond.Broadcast()
 }
 
-// encodeTrack encodes track k from the spill file at path, as the stream
-// would have: the same encoder, tags and samples give the same bytes.
-func (w *taggedWriter) encodeTrack(k int, path string) (err error) {
-	if encodeTaskHook != nil {
-		encodeTaskHook(true)
-		defer encodeTaskHook(false)
-	}
-	in, err := os.Open(path)
+// encodeTrack encodes track k from spool sp, as the stream would have:
+// the same encoder, tags and samples give the same bytes.
+func (w *taggedWriter) encodeTrack(sp *spool, t *taskRun) (err error) {
+	k := sp.k
+	// The first chunk, before the track's file is made.
+	c := w.s.Cuts[k]
+	total := c.End - c.Start
+	ch, err := w.next(sp, t, total)
 	if err != nil {
-		return w.trackError(k, fmt.Errorf("spill file: %w", err))
+		return err
 	}
-	defer in.Close()
 	out := filepath.Join(w.s.Dir, w.names[k])
 	f, enc, err := w.startTrack(k)
 	if err != nil {
+		sp.recycle(ch)
 		return w.trackError(k, err)
 	}
 	defer func() {
@@ -393,26 +362,24 @@ func (w *taggedWriter) encodeTrack(k int, path string) (err error) {
 			os.Remove(out)
 		}
 	}()
-	c := w.s.Cuts[k]
-	bits := w.format.bits
-	raw := make([]byte, taskFrames*frameBytes(bits))
 	x := [2][]int32{make([]int32, taskFrames), make([]int32, taskFrames)}
-	for done, total := int64(0), c.End-c.Start; done < total; {
-		select {
-		case <-w.stopped:
-			return errStopped
-		default:
+	var disk []byte
+	for done := int64(0); done < total; {
+		if done > 0 {
+			if ch, err = w.next(sp, t, total-done); err != nil {
+				return err
+			}
 		}
-		n := int(min(taskFrames, total-done))
-		if _, err := io.ReadFull(in, raw[:n*frameBytes(bits)]); err != nil {
-			return w.trackError(k, fmt.Errorf("spill file: %w", err))
+		var n int64
+		n, disk, err = w.encodeChunk(sp, ch, enc, x, disk, done)
+		sp.recycle(ch)
+		if err != nil {
+			return err
 		}
-		unpackInts(x[0][:n], x[1][:n], raw, bits)
-		if err := enc.Write([][]int32{x[0][:n], x[1][:n]}); err != nil {
-			return w.trackError(k, err)
+		if n == 0 {
+			return w.trackError(k, fmt.Errorf("the stream ended after %d of %d frames", done, total))
 		}
-		done += int64(n)
-		w.advance(k, done)
+		done += n
 	}
 	err = enc.Close()
 	if cerr := f.Close(); err == nil {
@@ -430,6 +397,49 @@ func (w *taggedWriter) encodeTrack(k int, path string) (err error) {
 		}
 	}
 	return nil
+}
+
+// encodeChunk encodes the samples of chunk ch of spool sp, reading them
+// from the spill file into disk if they are there, taskFrames at a time
+// through x; done frames of the track came before. It returns the frames
+// encoded and the buffer for the next chunk from the file.
+func (w *taggedWriter) encodeChunk(sp *spool, ch spoolPiece, enc trackEncoder, x [2][]int32, disk []byte, done int64) (int64, []byte, error) {
+	k, bits := sp.k, w.format.bits
+	fb := frameBytes(bits)
+	raw := ch.mem
+	if raw == nil && ch.n > 0 {
+		if sp.r == nil {
+			r, err := os.Open(sp.path)
+			if err != nil {
+				return 0, disk, w.trackError(k, fmt.Errorf("spill file: %w", err))
+			}
+			sp.r = r
+		}
+		if cap(disk) < ch.n {
+			disk = make([]byte, ch.n)
+		}
+		raw = disk[:ch.n]
+		if _, err := io.ReadFull(sp.r, raw); err != nil {
+			return 0, disk, w.trackError(k, fmt.Errorf("spill file: %w", err))
+		}
+	}
+	var n int64
+	for len(raw) > 0 {
+		select {
+		case <-w.stopped:
+			return n, disk, errStopped
+		default:
+		}
+		m := min(taskFrames, len(raw)/fb)
+		unpackInts(x[0][:m], x[1][:m], raw, bits)
+		raw = raw[m*fb:]
+		if err := enc.Write([][]int32{x[0][:m], x[1][:m]}); err != nil {
+			return n, disk, w.trackError(k, err)
+		}
+		n += int64(m)
+		w.advance(k, done+n)
+	}
+	return n, disk, nil
 }
 
 // startTrack creates track k's file and starts its encoder, with the
@@ -510,18 +520,22 @@ func (w *taggedWriter) halt() {
 	if !w.halted {
 		w.halted = true
 		close(w.stopped)
+		encodeSlots.wake() // a spool's writer or task may wait there
 	}
 	w.cond.Broadcast()
 }
 
-// cleanUp removes the spill files: the current track's, if any, and the
-// folder, once the tasks have ended.
+// cleanUp closes the current track's spill file, if any, and removes the
+// spill folder once the tasks have ended.
 func (w *taggedWriter) cleanUp() error {
-	if w.spill != nil {
-		w.spill.f.Close()
-		os.Remove(w.spill.path)
-		w.spill = nil
+	if w.sp != nil {
+		if w.sp.f != nil {
+			w.sp.f.Close()
+			w.sp.f = nil
+		}
+		w.sp = nil
 	}
+	w.buf = nil
 	w.tasks.Wait()
 	if w.dir == "" {
 		return nil

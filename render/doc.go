@@ -31,15 +31,19 @@
 // or, under the error policy, the build fails.
 //
 // A flac or mp3 delivery encodes its tracks beside the render: its writer
-// spills each track's samples to a temporary file outside the build's
-// folder and, once the track's cut is complete, queues a task that
-// encodes that file into the track's own. The tasks of every delivery
-// share one limit of GOMAXPROCS running at once, and a writer waits while
-// more than GOMAXPROCS+1 of its tracks are spilled and not yet encoded.
-// libFLAC and LAME encode a file on one thread: in the chain's goroutine
-// they ran at the pace of the lockstep pipeline and then alone at its
-// end; as tasks they run beside the render and each other
-// (encode_tasks.go). A delivery's progress counts only what is encoded.
+// hands each track's samples to the track's spool, whose task starts with
+// the track and encodes the samples as they come. A spool keeps its
+// samples in memory, within a bound the process shares, and puts them in
+// a spill file outside the build's folder only when that memory is used
+// up while an encode slot is free; with every slot busy, the writer waits
+// instead. The tasks of every delivery share one limit of GOMAXPROCS
+// slots; a task holds one only while it has samples to encode, and a
+// writer waits while more than 2·GOMAXPROCS+1 of its tracks are spooled
+// and not yet encoded. libFLAC and LAME encode a file on one thread: in
+// the chain's goroutine they ran at the pace of the lockstep pipeline and
+// then alone at its end; as tasks they run beside the render and each
+// other (encode_tasks.go). A delivery's progress counts only what is
+// encoded.
 //
 // Rules the engine keeps (docs/decisions.md, "Render"):
 //

@@ -16,29 +16,41 @@ import (
 // encoded in the chain's goroutine, a delivery's files were one thread
 // that the lockstep pipeline held to its share of the cores, and then ran
 // alone at the end. The tracks are independent files, so each is encoded
-// on its own once the stream has passed its cut:
+// on its own, from the moment the stream reaches its cut:
 //
-//   - The chain writes a track's samples, as the encoder would get them,
-//     to a spill file: raw little-endian PCM (packInts) in a private
-//     temporary folder, never the delivery's (the build's folder becomes
-//     the output), through a large buffer.
-//   - When the track's cut is complete, a task reads the file back in
-//     blocks, encodes it into the track's file exactly as the encoder
+//   - The chain hands a track's samples, as the encoder would get them
+//     (raw little-endian PCM, packInts), to the track's spool: a queue of
+//     chunks of spoolChunk bytes. A chunk stays in memory while the
+//     spools of the process hold fewer than spoolMemory bytes; past that
+//     it goes to the track's spill file, in a private temporary folder,
+//     never the delivery's (the build's folder becomes the output), but
+//     only while a task slot is free. With every slot busy the chain
+//     waits for memory instead: the encoders keep the cores busy, and
+//     samples that would only be written to disk and read back stay in
+//     the render.
+//   - The track's task starts with its spool. It takes the chunks in
+//     order, encodes them into the track's file exactly as the encoder
 //     would have in the stream (the encoders' output depends only on the
-//     samples), records the FLAC MD5 or decodes the MP3, and removes the
-//     spill file.
-//   - At most taskLimit tasks run at once in the process, whatever the
-//     number of deliveries and builds (encodeSlots), so that they do not
-//     oversubscribe the machine.
-//   - A free slot goes to the waiting task expected to take longest (its
-//     frames times the seconds per frame its delivery's finished tasks
-//     took; a delivery none of whose tasks has finished yet goes first,
-//     and equals go in the order they were queued). Longest first keeps
-//     both cores busy to the end: the short tasks (MP3) fill the last
-//     seconds beside the long ones (FLAC at 96 kHz) instead of one long
-//     task running alone after the others. The order changes no byte.
+//     samples), then records the FLAC MD5 or decodes the MP3, and removes
+//     the spill file. It holds a slot only while it has samples to
+//     encode: a task that has caught up with the stream gives its slot
+//     back until the next chunk, so a slot is never held by a task that
+//     waits for the chain, and the chain never waits for a task that
+//     waits for it.
+//   - At most taskLimit tasks hold a slot at once in the process, whatever
+//     the number of deliveries and builds (encodeSlots), so that they do
+//     not oversubscribe the machine.
+//   - A free slot goes first to a task resuming after it gave its slot
+//     back (its spool, in memory, must keep moving), then to the waiting
+//     task expected to take longest (its frames left times the seconds
+//     per frame its delivery's finished tasks spent holding slots; a
+//     delivery none of whose tasks has finished yet goes first, and
+//     equals go in the order they were queued). Longest first keeps both cores busy to the end: the short
+//     tasks (MP3) fill the last seconds beside the long ones (FLAC at
+//     96 kHz) instead of one long task running alone after the others.
+//     The order changes no byte.
 //   - A delivery's Write waits while more than spillLimit of its tracks
-//     are spilled but not encoded, so spill files stay bounded.
+//     are queued but not encoded, so spooled tracks stay bounded.
 
 // encodeLimit, when positive, replaces GOMAXPROCS as the number of encode
 // tasks that may run at once; tests set it.
@@ -52,20 +64,19 @@ func taskLimit() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// spillLimit is how many of a delivery's tracks may be spilled and not
-// yet encoded before its Write waits: two for each task that may run, and
-// one. A delivery whose tasks take longest (FLAC at 96 kHz) runs first,
-// and another's (MP3) waits; with room for a second round of tasks, the
-// waiting delivery's stream is held back less, reaches its end sooner,
-// and leaves its last tasks to share the cores at the end rather than one
-// alone (on the 60-minute album of docs/benchmarks.md, 4.5 s of one core
-// at the end became 2 s with this limit instead of taskLimit+1). The spill
-// files stay bounded by it: about a gigabyte on two cores for 96 kHz
-// tracks of 5 minutes.
+// spillLimit is how many of a delivery's tracks may be spooled and not
+// yet encoded (the track being written among them) before its Write
+// waits: two for each task that may run, and one. A delivery whose tasks
+// take longest (FLAC at 96 kHz) runs first, and another's (MP3) waits;
+// with room for a second round of tasks, the waiting delivery's stream is
+// held back less, reaches its end sooner, and leaves its last tasks to
+// share the cores at the end rather than one alone. What the spools hold
+// in memory is bounded by spoolMemory whatever this limit.
 func spillLimit() int { return 2*taskLimit() + 1 }
 
 // encodeTaskHook, when set (tests), is called with true as an encode task
-// starts its work and with false as it ends.
+// takes a slot and with false as it gives it back (when it ends, or while
+// it waits for the stream).
 var encodeTaskHook func(running bool)
 
 // createSpill creates a spill file; tests replace it to make writes fail.
@@ -73,8 +84,14 @@ var createSpill = func(path string) (io.WriteCloser, error) {
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
-// spillBuffer is the size of a spill file's write buffer.
-const spillBuffer = 1 << 20
+// spoolChunk is the size of a spool's chunks, in bytes, rounded down to
+// whole frames; a task takes its samples a chunk at a time.
+const spoolChunk = 1 << 20
+
+// spoolMemory is how many bytes of chunks the spools of the process may
+// hold in memory (tests change it): about three minutes of 96 kHz 24-bit
+// stereo, or eight of 44.1 kHz.
+var spoolMemory = 128 << 20
 
 // taskFrames is how many frames an encode task reads and encodes at a
 // time; its progress moves by as many.
@@ -99,12 +116,32 @@ func (c *taskCost) estimate(frames int64) float64 {
 	return c.seconds / float64(c.frames) * float64(frames)
 }
 
-// taskSlots hands out taskLimit slots, longest expected task first.
+// taskSlots hands out taskLimit slots, longest expected task first, and
+// keeps the account of the spools' memory.
 type taskSlots struct {
 	mu      sync.Mutex
+	changed sync.Cond // on mu: a slot was given back, a chunk queued or freed, a writer stopped
 	running int
 	seq     uint64
 	waiting []*taskWaiter
+	held    int      // bytes of spool chunks in memory, queued or being encoded
+	free    [][]byte // buffers of chunks that were encoded, for reuse
+}
+
+// cond returns s.changed, ready; s.mu is held.
+func (s *taskSlots) cond() *sync.Cond {
+	if s.changed.L == nil {
+		s.changed.L = &s.mu
+	}
+	return &s.changed
+}
+
+// wake wakes every goroutine waiting on s.changed: what it waits for may
+// have happened.
+func (s *taskSlots) wake() {
+	s.mu.Lock()
+	s.cond().Broadcast()
+	s.mu.Unlock()
 }
 
 // taskWaiter is a task waiting for a slot.
@@ -113,12 +150,13 @@ type taskWaiter struct {
 	frames int64
 	cost   *taskCost
 	seq    uint64 // the order of queueing
+	resume bool   // the task began and gave its slot back to wait for the stream
 }
 
-// acquire waits for a slot for a task of frames of cost's kind, or for
-// stop to be closed; it reports whether it got one, to be given back
-// with release.
-func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost) bool {
+// acquire waits for a slot for a task with frames to encode of cost's
+// kind, resuming or starting, or for stop to be closed; it reports
+// whether it got one, to be given back with release.
+func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost, resume bool) bool {
 	s.mu.Lock()
 	if len(s.waiting) == 0 && s.running < taskLimit() {
 		s.running++
@@ -126,7 +164,7 @@ func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost) 
 		return true
 	}
 	s.seq++
-	tw := &taskWaiter{ready: make(chan struct{}), frames: frames, cost: cost, seq: s.seq}
+	tw := &taskWaiter{ready: make(chan struct{}), frames: frames, cost: cost, seq: s.seq, resume: resume}
 	s.waiting = append(s.waiting, tw)
 	s.mu.Unlock()
 	select {
@@ -143,6 +181,7 @@ func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost) 
 	// Given a slot as it stopped: pass it on.
 	s.running--
 	s.grant()
+	s.cond().Broadcast()
 	return false
 }
 
@@ -157,6 +196,7 @@ func (s *taskSlots) release(cost *taskCost, frames int64, took time.Duration) {
 	}
 	s.running--
 	s.grant()
+	s.cond().Broadcast()
 }
 
 // grant gives the free slots to the waiters expected to take longest;
@@ -175,9 +215,14 @@ func (s *taskSlots) grant() {
 	}
 }
 
-// longer reports whether a should start before b: it is expected to take
-// longer, or as long and was queued first.
+// longer reports whether a should start before b: it resumes and b does
+// not (a task that gave its slot back to wait for the stream goes on
+// before another starts, so that its spool, in memory, keeps moving), or
+// it is expected to take longer, or as long and was queued first.
 func (s *taskSlots) longer(a, b *taskWaiter) bool {
+	if a.resume != b.resume {
+		return a.resume
+	}
 	ea, eb := a.cost.estimate(a.frames), b.cost.estimate(b.frames)
 	if ea != eb {
 		return ea > eb

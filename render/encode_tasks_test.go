@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/pcm/pcmtest"
 )
@@ -28,6 +29,29 @@ var taggedOnly = []string{"flac", "flac16", "flac-bare", "mp3", "mp3-vbr", "mp3-
 func withTasks(t *testing.T, limit int, hook func(running bool)) {
 	t.Cleanup(func() { encodeLimit, encodeTaskHook = 0, nil })
 	encodeLimit, encodeTaskHook = limit, hook
+}
+
+// withSpoolMemory sets the spools' memory for the rest of the test.
+func withSpoolMemory(t *testing.T, bytes int) {
+	old := spoolMemory
+	t.Cleanup(func() { spoolMemory = old })
+	spoolMemory = bytes
+}
+
+// spoolHeld returns the bytes the spools hold in memory.
+func spoolHeld() int {
+	encodeSlots.mu.Lock()
+	defer encodeSlots.mu.Unlock()
+	return encodeSlots.held
+}
+
+// checkSpoolsFreed fails the test if the spools still hold memory after
+// a build.
+func checkSpoolsFreed(t *testing.T) {
+	t.Helper()
+	if n := spoolHeld(); n != 0 {
+		t.Errorf("the spools hold %d bytes after the build", n)
+	}
 }
 
 // spillRoot makes the temporary folder, where spill folders go, an empty
@@ -57,19 +81,24 @@ func checkNoLeftovers(t *testing.T, dir, dest, root string) {
 
 // TestEncodeTasksBytes: the tagged deliveries are byte for byte the same,
 // and report the same, whatever the number of encode tasks that may run
-// at once (GOMAXPROCS, one, three), and no more tasks than that run at
-// once. The tasks take 30 ms longer than their work, so that they
-// overlap when they may.
+// at once (GOMAXPROCS, one, three) and wherever their samples wait (in
+// memory; on disk, with no memory for the spools; both, with memory for
+// one chunk), and no more tasks than that hold a slot at once. The tasks
+// take 30 ms longer than their work, so that they overlap when they may.
 func TestEncodeTasksBytes(t *testing.T) {
 	dir := t.TempDir()
 	p := taggedProject(t, dir)
 	root := spillRoot(t)
+	runs := []struct {
+		limit, memory int
+	}{{0, spoolMemory}, {1, spoolMemory}, {3, spoolMemory}, {0, 0}, {1, spoolChunk}}
 	var trees []map[string][]byte
 	var reports []string
-	for i, limit := range []int{0, 1, 3} {
+	for i, run := range runs {
+		withSpoolMemory(t, run.memory)
 		var mu sync.Mutex
 		running, most := 0, 0
-		withTasks(t, limit, func(start bool) {
+		withTasks(t, run.limit, func(start bool) {
 			mu.Lock()
 			if start {
 				running++
@@ -86,12 +115,13 @@ func TestEncodeTasksBytes(t *testing.T) {
 			o.Dest = filepath.Join(dir, "out"+itoa2(i))
 			o.Only = taggedOnly
 		})
-		if want := max(limit, 1); limit > 0 && most != want {
-			t.Errorf("limit %d: %d tasks ran at once at most, want %d", limit, most, want)
+		if want := max(run.limit, 1); run.limit > 0 && run.memory > 0 && most != want {
+			t.Errorf("limit %d: %d tasks ran at once at most, want %d", run.limit, most, want)
 		}
-		if limit == 0 && most > taskLimit() {
-			t.Errorf("%d tasks ran at once, more than GOMAXPROCS (%d)", most, taskLimit())
+		if most > taskLimit() {
+			t.Errorf("%d tasks ran at once, more than the limit (%d)", most, taskLimit())
 		}
+		checkSpoolsFreed(t)
 		trees = append(trees, readTree(t, out))
 		var albums []loudness.Measurement
 		for i := range rep.Deliveries {
@@ -107,14 +137,14 @@ func TestEncodeTasksBytes(t *testing.T) {
 	if len(trees[0]) != 18 {
 		t.Fatalf("%d files, want 18", len(trees[0]))
 	}
-	for i, limit := range []int{1, 3} {
+	for i, run := range runs[1:] {
 		for name, b := range trees[0] {
 			if string(trees[i+1][name]) != string(b) {
-				t.Errorf("%s differs with %d task(s) at once", name, limit)
+				t.Errorf("%s differs with %d task(s) at once and %d bytes for the spools", name, run.limit, run.memory)
 			}
 		}
 		if reports[i+1] != reports[0] {
-			t.Errorf("the report differs with %d task(s) at once", limit)
+			t.Errorf("the report differs with %d task(s) at once and %d bytes for the spools", run.limit, run.memory)
 		}
 	}
 	if names := listDir(t, root); len(names) != 0 {
@@ -124,10 +154,12 @@ func TestEncodeTasksBytes(t *testing.T) {
 
 // TestEncodeTasksBackpressure: with one task at a time and the first
 // task held, the stream of a six-track flac delivery (4 s tracks) stops
-// once the delivery has more than spillLimit tracks spilled and not
-// encoded (and at most the next one begun); cancelling the build then
-// stops the waiting writer and the held task, and leaves no spill file,
-// no output and no temporary folder.
+// once the delivery has more than spillLimit tracks spooled and not
+// encoded (the next one begun at most), or, with less memory for the
+// spools than that, once the memory is used up; with no slot free, no
+// sample goes to a spill file. Cancelling the build then stops the
+// waiting writer and the held task, and leaves no spill file, no output,
+// no temporary folder and no memory held.
 func TestEncodeTasksBackpressure(t *testing.T) {
 	dir := t.TempDir()
 	root := spillRoot(t)
@@ -138,30 +170,51 @@ func TestEncodeTasksBackpressure(t *testing.T) {
 		text += "[[track]]\nfile = \"" + name + "\"\n"
 	}
 	p := loadProject(t, dir, text+"[[delivery]]\nname = \"flac\"\nkind = \"flac\"\n")
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var first atomic.Bool
-	most := 0
-	withTasks(t, 1, func(start bool) {
-		if !start || first.Swap(true) {
-			return
+	// The bytes of the first n tracks' cuts (the gaps appended).
+	tracks := func(n int) int {
+		var b int
+		for _, c := range p.layout.Cuts(album.GapsAppend)[:n] {
+			x, y := c.Samples(48000)
+			b += int(y-x) * frameBytes(24)
 		}
-		for range 40 {
-			spills, _ := filepath.Glob(filepath.Join(root, "*", "*"))
-			most = max(most, len(spills))
-			time.Sleep(10 * time.Millisecond)
-		}
+		return b
+	}
+	for _, memory := range []int{spoolMemory, 2 * spoolChunk} {
+		withSpoolMemory(t, memory)
+		ctx, cancel := context.WithCancel(t.Context())
+		var first atomic.Bool
+		most, files := 0, 0
+		withTasks(t, 1, func(start bool) {
+			if !start || first.Swap(true) {
+				return
+			}
+			for range 40 {
+				most = max(most, spoolHeld())
+				spills, _ := filepath.Glob(filepath.Join(root, "*", "*"))
+				files = max(files, len(spills))
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+		})
+		o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats, Dest: filepath.Join(dir, "out"), BlockSize: 4096}
+		_, err := Build(ctx, o)
 		cancel()
-	})
-	o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats, Dest: filepath.Join(dir, "out"), BlockSize: 4096}
-	_, err := Build(ctx, o)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Build: %v, want it cancelled", err)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("memory %d: Build: %v, want it cancelled", memory, err)
+		}
+		if memory < tracks(spillLimit()) {
+			if lo := memory - chunkBytes(24); most < lo || most > memory {
+				t.Errorf("memory %d: the spools held %d bytes at most while the first task was held, want %d to %d", memory, most, lo, memory)
+			}
+		} else if lo, hi := tracks(spillLimit()), tracks(spillLimit()+1); most < lo || most > hi {
+			t.Errorf("the spools held %d bytes at most while the first task was held, want %d to %d (%d or %d tracks)", most, lo, hi, spillLimit(), spillLimit()+1)
+		}
+		if files != 0 {
+			t.Errorf("memory %d: %d spill files with no slot free", memory, files)
+		}
+		checkNoLeftovers(t, dir, o.Dest, root)
+		checkSpoolsFreed(t)
 	}
-	if lo := spillLimit() + 1; most < lo || most > lo+1 {
-		t.Errorf("%d spill files at most while the first task was held, want %d or %d", most, lo, lo+1)
-	}
-	checkNoLeftovers(t, dir, o.Dest, root)
 }
 
 // failingSpill fails every write, as a full disk does.
@@ -173,15 +226,18 @@ func (f failingSpill) Write([]byte) (int, error) {
 
 func (f failingSpill) Close() error { return os.Remove(f.path) }
 
-// TestSpillFails: a spill file that cannot be written (the second track's
-// of a flac delivery, on a full disk) or a temporary folder that does
-// not exist fails the build with one error naming the delivery, the track
-// and its file, and the build leaves no output, no temporary folder and
-// no spill file, although the first track's task may have been running.
+// TestSpillFails: with no memory for the spools, so that every chunk goes
+// to a spill file, a spill file that cannot be written (the second
+// track's of a flac delivery, on a full disk) or a temporary folder that
+// does not exist fails the build with one error naming the delivery, the
+// track and its file, and the build leaves no output, no temporary
+// folder, no spill file and no memory held, although the first track's
+// task may have been running.
 func TestSpillFails(t *testing.T) {
 	dir := t.TempDir()
 	p := taggedProject(t, dir)
 	root := spillRoot(t)
+	withSpoolMemory(t, 0)
 	o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats,
 		Dest: filepath.Join(dir, "out"), Only: []string{"flac"}, BlockSize: 4096}
 
@@ -201,6 +257,7 @@ func TestSpillFails(t *testing.T) {
 		t.Errorf("Build: %v, want one error naming the track and the full disk", err)
 	}
 	checkNoLeftovers(t, dir, o.Dest, root)
+	checkSpoolsFreed(t)
 	createSpill = create
 
 	t.Setenv("TMPDIR", filepath.Join(root, "missing"))
@@ -265,19 +322,20 @@ func TestTaggedProgress(t *testing.T) {
 	}
 }
 
-// TestTaskSlotsLongestFirst: a free slot goes to the waiting task
-// expected to take longest, by the seconds per frame its kind's finished
-// tasks took; a kind with none finished goes first, and equals go in the
-// order they were queued.
+// TestTaskSlotsLongestFirst: a free slot goes to a task resuming (one
+// that gave its slot back to wait for the stream) before one starting,
+// and within each group to the waiting task expected to take longest, by
+// the seconds per frame its kind's finished tasks took; a kind with none
+// finished goes first, and equals go in the order they were queued.
 func TestTaskSlotsLongestFirst(t *testing.T) {
 	withTasks(t, 1, nil)
 	var s taskSlots
 	var fast, slow, unknown taskCost
-	if !s.acquire(nil, 100, &fast) {
+	if !s.acquire(nil, 100, &fast, false) {
 		t.Fatal("no slot free")
 	}
 	s.release(&fast, 100, time.Second) // fast: 10 ms a frame
-	if !s.acquire(nil, 10, &slow) {
+	if !s.acquire(nil, 10, &slow, false) {
 		t.Fatal("no slot free")
 	}
 	var mu sync.Mutex
@@ -287,16 +345,19 @@ func TestTaskSlotsLongestFirst(t *testing.T) {
 		name   string
 		frames int64
 		cost   *taskCost
+		resume bool
 	}{
-		{"fast 100", 100, &fast},       // 1 s
-		{"slow 100", 100, &slow},       // 10 s
-		{"fast 2000", 2000, &fast},     // 20 s
-		{"unknown 1", 1, &unknown},     // not known: first
-		{"slow 100 again", 100, &slow}, // 10 s, queued after the other
+		{"fast 100", 100, &fast, false},       // 1 s
+		{"slow 100", 100, &slow, false},       // 10 s
+		{"resume fast 1", 1, &fast, true},     // resuming: before the others
+		{"fast 2000", 2000, &fast, false},     // 20 s
+		{"unknown 1", 1, &unknown, false},     // not known: first of those not resuming
+		{"resume slow 1", 1, &slow, true},     // resuming, and longer than the other
+		{"slow 100 again", 100, &slow, false}, // 10 s, queued after the other
 	}
 	for i, n := range names {
 		wg.Go(func() {
-			if !s.acquire(nil, n.frames, n.cost) {
+			if !s.acquire(nil, n.frames, n.cost, n.resume) {
 				t.Errorf("%s: no slot", n.name)
 				return
 			}
@@ -313,7 +374,7 @@ func TestTaskSlotsLongestFirst(t *testing.T) {
 	}
 	s.release(&slow, 10, time.Second) // slow: 100 ms a frame
 	wg.Wait()
-	want := []string{"unknown 1", "fast 2000", "slow 100", "slow 100 again", "fast 100"}
+	want := []string{"resume slow 1", "resume fast 1", "unknown 1", "fast 2000", "slow 100", "slow 100 again", "fast 100"}
 	if !slices.Equal(order, want) {
 		t.Errorf("slots given in the order %q, want %q", order, want)
 	}
