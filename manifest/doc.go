@@ -23,11 +23,12 @@
 // WAV the MD5 of its data chunk. A 32-bit float WAV gives its IEEE 754
 // single-precision bytes, little-endian (its data chunk too). A DDP
 // IMAGE.DAT is 16-bit little-endian PCM already: its bytes. An MP3 is
-// decoded to 16-bit integers by LAME's decoder (mp3.Decode, through
-// render.DecodeMP3) and trimmed as its LAME info tag says (the info frame, the encoder delay plus the
-// decoder's 529 samples at the start, the end padding less those 529 at
-// the end), so that it holds exactly the track's samples; MP3 decoders are
-// not bit-exact, so this MD5 is that decoder's.
+// decoded to 16-bit integers by libmpg123's generic decoder (mp3.Decode,
+// through render.DecodeMP3) and trimmed as its LAME info tag says (the
+// info frame, the encoder delay plus the decoder's 529 samples at the
+// start, the end padding less those 529 at the end), so that it holds
+// exactly the track's samples; MP3 decoders are not bit-exact, so this MD5
+// is that decoder's (package mp3 says why the generic one).
 //
 // A track's PCM MD5 is that of its cut (the delivery's gap mode, as the
 // render meters it) in the file that holds it: the track's own file, or

@@ -1,14 +1,55 @@
 package mp3
 
 /*
-#cgo LDFLAGS: -lmp3lame
-#include <stdlib.h>
-#include <lame/lame.h>
+#cgo pkg-config: libmpg123
+#include <string.h>
+#include <mpg123.h>
 
-static void lathe_hip_quiet(hip_t h) {
-	hip_set_errorf(h, NULL);
-	hip_set_debugf(h, NULL);
-	hip_set_msgf(h, NULL);
+// lathe_mpg123_init does the library's one-time set-up, which versions
+// before API 46 (libmpg123 1.27.0) need before the first handle.
+static int lathe_mpg123_init(void) {
+#if MPG123_API_VERSION < 46
+	return mpg123_init();
+#else
+	return MPG123_OK;
+#endif
+}
+
+// lathe_mpg123_is_generic tells whether h decodes with the generic
+// decoder.
+static int lathe_mpg123_is_generic(mpg123_handle *h) {
+	const char *d = mpg123_current_decoder(h);
+	return d != NULL && strcmp(d, "generic") == 0;
+}
+
+// lathe_mpg123_open returns a handle opened for feeding that decodes with
+// the generic decoder to signed 16-bit little-endian samples at rate with
+// channels (1 or 2), prints nothing, and neither trims (no gapless
+// handling) nor resamples; or NULL with *err set, MPG123_BAD_DECODER when
+// the generic decoder cannot be had.
+static mpg123_handle *lathe_mpg123_open(long rate, int channels, int *err) {
+	mpg123_pars *p = mpg123_new_pars(err);
+	if (p == NULL)
+		return NULL;
+	mpg123_handle *h = NULL;
+	// Quiet from the start: mpg123_parnew reports a decoder it cannot
+	// set up on standard error otherwise.
+	if ((*err = mpg123_par(p, MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_FORCE_ENDIAN, 0)) == MPG123_OK &&
+	    (*err = mpg123_par(p, MPG123_REMOVE_FLAGS, MPG123_GAPLESS | MPG123_AUTO_RESAMPLE | MPG123_BIG_ENDIAN, 0)) == MPG123_OK)
+		h = mpg123_parnew(p, "generic", err);
+	mpg123_delete_pars(p);
+	if (h == NULL)
+		return NULL;
+	if (!lathe_mpg123_is_generic(h))
+		*err = MPG123_BAD_DECODER;
+	else if (mpg123_format_none(h) != MPG123_OK ||
+	         mpg123_format(h, rate, channels, MPG123_ENC_SIGNED_16) != MPG123_OK ||
+	         mpg123_open_feed(h) != MPG123_OK)
+		*err = mpg123_errcode(h);
+	else
+		return h;
+	mpg123_delete(h);
+	return NULL;
 }
 */
 import "C"
@@ -19,6 +60,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -49,108 +91,174 @@ type Info struct {
 	Tag      InfoTag
 }
 
-// hipMu serializes the decoder's calls: its set-up fills tables that every
-// decoder in the process shares, and it decodes a frame in scratch memory
-// that is shared too (decoders running at once give wrong samples). Each
-// decoder keeps its own state between calls, so decoders may take turns
-// frame by frame.
-var hipMu sync.Mutex
-
 // decodeChunk is how many bytes of the stream are handed to the decoder at
 // a time.
 const decodeChunk = 64 << 10
 
-// idleCalls is how many "need more data" answers in a row tell Decode
-// that the decoder has used up the bytes it was given (see Decode).
-const idleCalls = 4
+// DecodeBlock is the most bytes of samples Decode passes on at a time: 64
+// MPEG frames of 16-bit stereo (128 of mono), 1.7 s at 44.1 kHz.
+const DecodeBlock = 64 * FrameSamples * 2 * 2
 
-// Decode decodes an MPEG-1 Layer III stream read from r with LAME's
-// decoder (hip, the mpglib decoder LAME ships and `lame --decode` uses) to
-// 16-bit samples, and keeps exactly the samples the encoder received, as
-// the stream's info tag tells them: the encoder delay plus DecoderDelay at
-// the start and the padding less DecoderDelay at the end are dropped. An
-// ID3v2 tag before the stream is skipped. Decode calls start once with the
-// stream's format, then each with interleaved samples (channel by channel
-// within a frame), at most FrameSamples frames at a time; each must not
-// keep the slice. A stream without an info tag, or that ends before the
-// count the tag gives, is an error.
-func Decode(r io.Reader, start func(Info) error, each func(pcm []int16) error) error {
+// genericDecoder is the libmpg123 decoder Decode uses, the one
+// lathe_mpg123_open asks for.
+const genericDecoder = "generic"
+
+var (
+	libOnce sync.Once
+	libErr  error
+)
+
+// decoder is a libmpg123 handle, fed the stream and decoding it to 16-bit
+// little-endian samples with the generic decoder.
+type decoder struct {
+	h        *C.mpg123_handle
+	rate     int
+	channels int
+}
+
+// newDecoder returns a decoder for a stream of rate and channels; close
+// frees it.
+func newDecoder(rate, channels int) (*decoder, error) {
+	libOnce.Do(func() {
+		if r := C.lathe_mpg123_init(); r != C.MPG123_OK {
+			libErr = fmt.Errorf("libmpg123: %s", C.GoString(C.mpg123_plain_strerror(r)))
+		}
+	})
+	if libErr != nil {
+		return nil, libErr
+	}
+	var code C.int
+	h := C.lathe_mpg123_open(C.long(rate), C.int(channels), &code)
+	if h == nil {
+		if code == C.MPG123_BAD_DECODER {
+			return nil, fmt.Errorf("libmpg123 cannot decode with its %s decoder (it has %s): MP3s are decoded only with that one, so that the samples do not depend on the CPU's features", genericDecoder, decoders())
+		}
+		return nil, fmt.Errorf("libmpg123: %s", C.GoString(C.mpg123_plain_strerror(code)))
+	}
+	return &decoder{h: h, rate: rate, channels: channels}, nil
+}
+
+// decoders lists the decoders built into libmpg123.
+func decoders() string {
+	var names []string
+	for p := C.mpg123_decoders(); p != nil && *p != nil; p = (**C.char)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(*p))) {
+		names = append(names, C.GoString(*p))
+	}
+	return strings.Join(names, " ")
+}
+
+func (d *decoder) close() { C.mpg123_delete(d.h) }
+
+// current returns the name of the decoder the handle uses.
+func (d *decoder) current() string { return C.GoString(C.mpg123_current_decoder(d.h)) }
+
+// decode hands in (which may be empty) to the decoder and decodes into out
+// the samples it can, in one call to the library: it returns how many
+// bytes of out it filled and whether it needs more of the stream to give
+// more (else out was filled, or a new format was set up).
+func (d *decoder) decode(in, out []byte) (n int, more bool, err error) {
+	var done C.size_t
+	r := C.mpg123_decode(d.h, (*C.uchar)(unsafe.SliceData(in)), C.size_t(len(in)),
+		unsafe.Pointer(unsafe.SliceData(out)), C.size_t(len(out)), &done)
+	switch r {
+	case C.MPG123_OK:
+	case C.MPG123_NEED_MORE, C.MPG123_DONE:
+		more = true
+	case C.MPG123_NEW_FORMAT:
+		err = d.checkFormat()
+	default:
+		err = errors.New(C.GoString(C.mpg123_strerror(d.h)))
+	}
+	return int(done), more, err
+}
+
+// checkFormat requires the output format the decoder set up to be the
+// one asked for, from the generic decoder.
+func (d *decoder) checkFormat() error {
+	var rate C.long
+	var channels, enc C.int
+	if r := C.mpg123_getformat(d.h, &rate, &channels, &enc); r != C.MPG123_OK {
+		return errors.New(C.GoString(C.mpg123_strerror(d.h)))
+	}
+	if int(rate) != d.rate || int(channels) != d.channels || enc != C.MPG123_ENC_SIGNED_16 {
+		return fmt.Errorf("the decoder gives %d Hz, %d channels, encoding %#x; want %d Hz, %d channels, signed 16-bit", rate, channels, enc, d.rate, d.channels)
+	}
+	if C.lathe_mpg123_is_generic(d.h) == 0 {
+		return fmt.Errorf("libmpg123 decodes with its %s decoder, not the %s one", d.current(), genericDecoder)
+	}
+	return nil
+}
+
+// Decode decodes an MPEG-1 Layer III stream read from r with libmpg123's
+// generic decoder (see the package documentation) to 16-bit samples, and
+// keeps exactly the samples the encoder received, as the stream's info
+// tag tells them: the encoder delay plus DecoderDelay at the start and the
+// padding less DecoderDelay at the end are dropped. An ID3v2 tag before
+// the stream is skipped. Decode calls start once with the stream's
+// format, then each with the samples: interleaved (channel by channel
+// within a frame), signed 16-bit little-endian, whole frames, at most
+// DecodeBlock bytes at a time; each must not keep the slice. A stream
+// without an info tag, or that ends before the count the tag gives, is an
+// error, and so is a libmpg123 without the generic decoder.
+func Decode(r io.Reader, start func(Info) error, each func(pcm []byte) error) error {
+	_, err := decodeIn(r, decodeChunk, DecodeBlock, start, each)
+	return err
+}
+
+// decodeIn is Decode, handing the decoder in bytes of the stream at a time
+// and taking at most out bytes (whole frames) of samples at a time. It
+// returns the name of the decoder libmpg123 used.
+func decodeIn(r io.Reader, in, out int, start func(Info) error, each func(pcm []byte) error) (string, error) {
 	br := bufio.NewReaderSize(r, decodeChunk)
 	info, err := readHead(br)
 	if err != nil {
-		return err
+		return "", err
 	}
-	keep := info.Tag.Samples()
+	d, err := newDecoder(info.Rate, info.Channels)
+	if err != nil {
+		return "", err
+	}
+	defer d.close()
 	if err := start(info); err != nil {
-		return err
+		return "", err
 	}
-	hipMu.Lock()
-	h := C.hip_decode_init()
-	hipMu.Unlock()
-	if h == nil {
-		return errors.New("the decoder could not start")
-	}
-	defer func() {
-		hipMu.Lock()
-		C.hip_decode_exit(h)
-		hipMu.Unlock()
-	}()
-	C.lathe_hip_quiet(h)
+	err = d.run(br, info.Tag, make([]byte, in), make([]byte, out), each)
+	return d.current(), err
+}
 
-	skip := info.Tag.Delay + DecoderDelay
-	var pcm [2][FrameSamples]C.short
-	out := make([]int16, 0, FrameSamples*info.Channels)
+// run feeds the stream from r to the decoder a buffer in at a time,
+// decodes it into out and passes on the samples that tag says the encoder
+// received.
+func (d *decoder) run(r io.Reader, tag InfoTag, in, out []byte, each func([]byte) error) error {
+	frame := int64(2 * d.channels)
+	skip := (tag.Delay + DecoderDelay) * frame
+	keep := tag.Samples() * frame
 	var done int64
-	// emit passes on the decoded samples that lie past skip, up to keep.
-	emit := func(n int) error {
-		from := 0
-		if skip > 0 {
-			d := int(min(skip, int64(n)))
-			skip -= int64(d)
-			from = d
-		}
-		to := n
-		if left := keep - done; int64(to-from) > left {
-			to = from + int(left)
-		}
-		if to <= from {
-			return nil
-		}
-		out = out[:0]
-		for i := from; i < to; i++ {
-			out = append(out, int16(pcm[0][i]))
-			if info.Channels == 2 {
-				out = append(out, int16(pcm[1][i]))
-			}
-		}
-		done += int64(to - from)
-		return each(out)
-	}
-	buf := make([]byte, decodeChunk)
 	for done < keep {
-		n, rerr := io.ReadFull(br, buf)
-		if n > 0 {
-			// The decoder takes the bytes, then gives a frame per call
-			// until it needs more. While it sets up (the info frame, the
-			// first frame) it also answers "need more" twice though it
-			// holds the bytes, so only idleCalls such answers in a row
-			// mean the bytes are used up.
-			p := (*C.uchar)(unsafe.Pointer(&buf[0]))
-			for len, idle := C.size_t(n), 0; idle < idleCalls; len = 0 {
-				hipMu.Lock()
-				got := C.hip_decode1(h, p, len, &pcm[0][0], &pcm[1][0])
-				hipMu.Unlock()
-				if got < 0 {
-					return fmt.Errorf("decode error after %d samples", done)
-				}
-				if got == 0 {
-					idle++
-					continue
-				}
-				idle = 0
-				if err := emit(int(got)); err != nil {
-					return err
-				}
+		n, rerr := io.ReadFull(r, in)
+		feed := in[:n]
+		for more := n == 0; !more && done < keep; feed = nil {
+			var got int
+			var err error
+			got, more, err = d.decode(feed, out)
+			if err != nil {
+				return fmt.Errorf("decode error after %d samples: %w", done/frame, err)
+			}
+			b := out[:got]
+			if skip > 0 {
+				k := min(skip, int64(len(b)))
+				skip -= k
+				b = b[k:]
+			}
+			if left := keep - done; int64(len(b)) > left {
+				b = b[:left]
+			}
+			if len(b) == 0 {
+				continue
+			}
+			done += int64(len(b))
+			if err := each(b); err != nil {
+				return err
 			}
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
@@ -161,7 +269,7 @@ func Decode(r io.Reader, start func(Info) error, each func(pcm []int16) error) e
 		}
 	}
 	if done < keep {
-		return fmt.Errorf("decoded %d samples, the info tag says %d", done, keep)
+		return fmt.Errorf("decoded %d samples, the info tag says %d", done/frame, keep/frame)
 	}
 	return nil
 }

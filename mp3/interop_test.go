@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,9 +58,13 @@ func snr(in [][]int32, bits int, out [][]float64) float64 {
 // the encoder delay and padding from it, decodes exactly the samples
 // written, aligned with the input (a high SNR against it), for CBR and
 // VBR, stereo and mono, 16- and 24-bit input, at 32, 44.1 and 48 kHz, and
-// lengths that are and are not multiples of the 1152-sample frame.
+// lengths that are and are not multiples of the 1152-sample frame. Decode
+// gives the same count, aligned, within rounding of ffmpeg's samples, and
+// exactly the samples of the mpg123 command with the generic decoder and
+// its own gapless trimming.
 func TestGapless(t *testing.T) {
 	ffmpeg := testtool.Require(t, "ffmpeg", "ffmpeg")
+	mpg123 := testtool.Require(t, "mpg123", "mpg123")
 	tests := []struct {
 		rate, channels, bits, frames, bitrate int
 		quality                               *int
@@ -92,28 +97,24 @@ func TestGapless(t *testing.T) {
 			if s < tt.minSNR {
 				t.Errorf("SNR %.1f dB against the input, want at least %.0f dB (decoded audio misaligned?)", s, tt.minSNR)
 			}
-			checkDecode(t, path, tt.rate, tt.channels, y)
+			got := checkDecode(t, path, tt.rate, tt.channels, y)
+			checkMpg123(t, mpg123, path, got)
 		})
 	}
 }
 
 // checkDecode decodes the file with Decode and requires ffmpeg's
 // decoding, ref, sample for sample: the same length and alignment, and
-// every sample within rounding (1.5 steps of 16 bits) of ffmpeg's float
-// output.
-func checkDecode(t *testing.T, path string, rate, channels int, ref [][]float64) {
+// every sample within rounding (0.75 steps of 16 bits) of ffmpeg's float
+// output. It returns Decode's samples.
+func checkDecode(t *testing.T, path string, rate, channels int, ref [][]float64) []int16 {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var info mp3.Info
-	var got []int16
-	err = mp3.Decode(f, func(i mp3.Info) error { info = i; return nil }, func(x []int16) error {
-		got = append(got, x...)
-		return nil
-	})
+	info, got, err := decodeAll(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +130,34 @@ func checkDecode(t *testing.T, path string, rate, channels int, ref [][]float64)
 		worst = max(worst, d*32768)
 	}
 	t.Logf("Decode within %.2f steps of ffmpeg", worst)
-	if worst > 1.5 {
-		t.Errorf("Decode differs from ffmpeg by %.2f steps of 16 bits, want at most 1.5", worst)
+	if worst > 0.75 {
+		t.Errorf("Decode differs from ffmpeg by %.2f steps of 16 bits, want at most 0.75", worst)
+	}
+	return got
+}
+
+// checkMpg123 requires the mpg123 command, with libmpg123's generic
+// decoder and the library's own gapless trimming (from the info tag), to
+// decode the file to exactly Decode's samples, got. It logs whether the
+// command's other decoders for this CPU give other samples (on x86-64 its
+// SIMD decoders do).
+func checkMpg123(t *testing.T, mpg123, path string, got []int16) {
+	t.Helper()
+	run := func(cpu string) []int16 {
+		raw := metadatatest.Run(t, mpg123, "-q", "--cpu", cpu, "--gapless", "-e", "s16", "-s", path)
+		x := make([]int16, len(raw)/2)
+		for i := range x {
+			x[i] = int16(binary.NativeEndian.Uint16(raw[2*i:]))
+		}
+		return x
+	}
+	if want := run("generic"); !slices.Equal(got, want) {
+		t.Fatalf("Decode gives %d samples, mpg123 --cpu generic %d, not the same", len(got), len(want))
+	}
+	for _, cpu := range strings.Fields(strings.TrimPrefix(strings.TrimSpace(string(metadatatest.Run(t, mpg123, "--test-cpu"))), "Supported decoders:")) {
+		if !strings.HasPrefix(cpu, "generic") {
+			t.Logf("mpg123 --cpu %s gives the same samples as generic: %v", cpu, slices.Equal(got, run(cpu)))
+		}
 	}
 }
 

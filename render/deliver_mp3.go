@@ -64,9 +64,6 @@ type DecodedFile struct {
 	Measurement *loudness.Measurement
 }
 
-// decodeFrames is how many decoded frames are metered at a time.
-const decodeFrames = 16384
-
 // DecodeMP3 decodes the stereo MP3 file at path and hashes, and with meter
 // measures, what it holds. An mp3 delivery decodes each file once it is
 // written (TrackReport.Decoded); package manifest uses it to check one.
@@ -79,16 +76,7 @@ func DecodeMP3(path string, meter bool) (*DecodedFile, error) {
 	d := &DecodedFile{}
 	h := md5.New()
 	var m *loudness.Meter
-	var raw []byte
-	x := [2][]float64{make([]float64, 0, decodeFrames), make([]float64, 0, decodeFrames)}
-	flush := func() error {
-		if len(x[0]) == 0 {
-			return nil
-		}
-		err := m.Write([][]float64{x[0], x[1]})
-		x[0], x[1] = x[0][:0], x[1][:0]
-		return err
-	}
+	var x [2][]float64
 	err = mp3.Decode(f, func(info mp3.Info) error {
 		if info.Channels != 2 {
 			return fmt.Errorf("%d channels; a delivery's MP3s are stereo", info.Channels)
@@ -96,31 +84,27 @@ func DecodeMP3(path string, meter bool) (*DecodedFile, error) {
 		d.Rate = info.Rate
 		if meter {
 			m, err = loudness.NewMeter(loudness.Config{Rate: info.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 1})
+			x = [2][]float64{make([]float64, mp3.DecodeBlock/4), make([]float64, mp3.DecodeBlock/4)}
 		}
 		return err
-	}, func(pcm []int16) error {
-		raw = raw[:0]
-		for _, v := range pcm {
-			raw = binary.LittleEndian.AppendUint16(raw, uint16(v))
-		}
-		h.Write(raw)
-		d.Frames += int64(len(pcm) / 2)
+	}, func(pcm []byte) error {
+		// pcm is the 16-bit little-endian stereo PCM the MD5 is defined on.
+		h.Write(pcm)
+		n := len(pcm) / 4
+		d.Frames += int64(n)
 		if m == nil {
 			return nil
 		}
-		for i := 0; i < len(pcm); i += 2 {
-			x[0] = append(x[0], float64(pcm[i])/32768)
-			x[1] = append(x[1], float64(pcm[i+1])/32768)
+		l, r := x[0][:n], x[1][:n]
+		for i := range l {
+			s := pcm[4*i : 4*i+4]
+			l[i] = float64(int16(binary.LittleEndian.Uint16(s))) * (1.0 / 32768)
+			r[i] = float64(int16(binary.LittleEndian.Uint16(s[2:]))) * (1.0 / 32768)
 		}
-		if len(x[0]) < decodeFrames-mp3.FrameSamples {
-			return nil
-		}
-		return flush()
+		return m.Write([][]float64{l, r})
 	})
 	if err == nil && m != nil {
-		if err = flush(); err == nil {
-			d.Measurement = m.Measure()
-		}
+		d.Measurement = m.Measure()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)

@@ -14,6 +14,7 @@ import (
 	"github.com/lathe-audio/lathe/internal/testtool"
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/metadata/metadatatest"
+	"github.com/lathe-audio/lathe/mp3"
 )
 
 // TestMP3Delivery builds the tagged project and checks its mp3
@@ -192,6 +193,38 @@ func TestTaggedDeterministic(t *testing.T) {
 	for name, b := range trees[0] {
 		if !bytes.Equal(b, trees[1][name]) {
 			t.Errorf("%s differs between block sizes 787 and 81761", name)
+		}
+	}
+}
+
+// BenchmarkDecodeMP3 decodes, hashes and meters (accurate true peak) a
+// 5-minute 320 kb/s stereo file, as an mp3 delivery does for each file it
+// writes.
+func BenchmarkDecodeMP3(b *testing.B) {
+	const frames = 44100 * 300
+	path := filepath.Join(b.TempDir(), "b.mp3")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	e, err := mp3.NewEncoder(f, mp3.Config{Name: "b", Rate: 44100, Channels: 2, Bits: 16, Bitrate: 320, TotalFrames: frames})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := metadatatest.WriteBlocks(e, metadatatest.Signal(9, 44100, 2, frames, 16), 4096); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		d, err := DecodeMP3(path, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d.Frames != frames {
+			b.Fatalf("decoded %d frames, want %d", d.Frames, frames)
 		}
 	}
 }
