@@ -35,8 +35,8 @@
 // the track and encodes the samples as they come. A spool keeps its
 // samples in memory, within a bound the process shares, and puts them in
 // a spill file outside the build's folder only when that memory is used
-// up while an encode slot is free; with every slot busy, the writer waits
-// instead. The tasks of every delivery share one limit of GOMAXPROCS
+// up while an encode slot is free or its task waits for one; when its
+// task is encoding and every slot is busy, the writer waits instead. The tasks of every delivery share one limit of GOMAXPROCS
 // slots; a task holds one only while it has samples to encode, and a
 // writer waits while more than 2·GOMAXPROCS+1 of its tracks are spooled
 // and not yet encoded. libFLAC and LAME encode a file on one thread: in

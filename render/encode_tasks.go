@@ -23,11 +23,13 @@ import (
 //     chunks of spoolChunk bytes. A chunk stays in memory while the
 //     spools of the process hold fewer than spoolMemory bytes; past that
 //     it goes to the track's spill file, in a private temporary folder,
-//     never the delivery's (the build's folder becomes the output), but
-//     only while a task slot is free. With every slot busy the chain
-//     waits for memory instead: the encoders keep the cores busy, and
-//     samples that would only be written to disk and read back stay in
-//     the render.
+//     never the delivery's (the build's folder becomes the output), if a
+//     task slot is free or the track's task is waiting for one. When the
+//     track's own task is encoding and every slot is busy, the chain
+//     waits instead: the encoders keep the cores busy, and samples that
+//     would only be written to disk and read back stay in the render.
+//     The tracks whose tasks wait for a slot (MP3 behind FLAC) queue up
+//     and fill the end of the build, two at a time.
 //   - The track's task starts with its spool. It takes the chunks in
 //     order, encodes them into the track's file exactly as the encoder
 //     would have in the stream (the encoders' output depends only on the

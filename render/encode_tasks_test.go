@@ -153,13 +153,20 @@ func TestEncodeTasksBytes(t *testing.T) {
 }
 
 // TestEncodeTasksBackpressure: with one task at a time and the first
-// task held, the stream of a six-track flac delivery (4 s tracks) stops
-// once the delivery has more than spillLimit tracks spooled and not
-// encoded (the next one begun at most), or, with less memory for the
-// spools than that, once the memory is used up; with no slot free, no
-// sample goes to a spill file. Cancelling the build then stops the
-// waiting writer and the held task, and leaves no spill file, no output,
-// no temporary folder and no memory held.
+// task held (track 1's, with a slot), the stream of a six-track flac
+// delivery (4 s tracks)
+//   - with memory for the spools, keeps the next tracks in memory (their
+//     tasks wait for a slot) and stops once the delivery has more than
+//     spillLimit tracks spooled and not encoded, the next one begun at
+//     most, writing no spill file;
+//   - with memory for one chunk, stops within track 1, whose task holds
+//     the slot, rather than write a spill file;
+//   - with no memory, puts track 1's first chunk, taken before its task
+//     had the slot, in a spill file and then stops within track 1 too.
+//
+// Cancelling the build then stops the waiting writer and the held task,
+// and leaves no spill file, no output, no temporary folder and no memory
+// held.
 func TestEncodeTasksBackpressure(t *testing.T) {
 	dir := t.TempDir()
 	root := spillRoot(t)
@@ -179,7 +186,8 @@ func TestEncodeTasksBackpressure(t *testing.T) {
 		}
 		return b
 	}
-	for _, memory := range []int{spoolMemory, 2 * spoolChunk} {
+	plenty := spoolMemory
+	for _, memory := range []int{plenty, spoolChunk, 0} {
 		withSpoolMemory(t, memory)
 		ctx, cancel := context.WithCancel(t.Context())
 		var first atomic.Bool
@@ -202,15 +210,19 @@ func TestEncodeTasksBackpressure(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("memory %d: Build: %v, want it cancelled", memory, err)
 		}
-		if memory < tracks(spillLimit()) {
-			if lo := memory - chunkBytes(24); most < lo || most > memory {
-				t.Errorf("memory %d: the spools held %d bytes at most while the first task was held, want %d to %d", memory, most, lo, memory)
+		switch memory {
+		case plenty:
+			if lo, hi := tracks(spillLimit()), tracks(spillLimit()+1); most < lo || most > hi || files != 0 {
+				t.Errorf("the spools held %d bytes at most while the first task was held, want %d to %d (%d or %d tracks), and wrote %d spill files", most, lo, hi, spillLimit(), spillLimit()+1, files)
 			}
-		} else if lo, hi := tracks(spillLimit()), tracks(spillLimit()+1); most < lo || most > hi {
-			t.Errorf("the spools held %d bytes at most while the first task was held, want %d to %d (%d or %d tracks)", most, lo, hi, spillLimit(), spillLimit()+1)
-		}
-		if files != 0 {
-			t.Errorf("memory %d: %d spill files with no slot free", memory, files)
+		case spoolChunk:
+			if most != chunkBytes(24) || files != 0 {
+				t.Errorf("memory for one chunk: the spools held %d bytes at most while the first task was held, want %d, and wrote %d spill files", most, chunkBytes(24), files)
+			}
+		case 0:
+			if files != 1 || most != 0 {
+				t.Errorf("no memory: %d spill files at most while the first task was held, want 1, and %d bytes in memory", files, most)
+			}
 		}
 		checkNoLeftovers(t, dir, o.Dest, root)
 		checkSpoolsFreed(t)

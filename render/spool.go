@@ -22,6 +22,7 @@ type spool struct {
 	chunks []spoolPiece   // queued, not yet taken
 	done   bool           // every chunk is queued
 	gone   bool           // the task ended: no chunk is queued any more
+	active bool           // the task holds a slot (encodeSlots.mu)
 	frames int64          // frames queued or being filled
 }
 
@@ -89,9 +90,11 @@ func (w *taggedWriter) fill(x [2][]int32) error {
 
 // queue queues the filled chunk (w.buf) on the current track's spool: in
 // memory if the spools' memory allows (spoolMemory), else in the track's
-// spill file once a task slot is free. Until one of the two, it waits:
-// every slot is held by a task with samples to encode, whose progress
-// frees memory or a slot.
+// spill file when a slot is free or the track's task holds none (it
+// waits for one: its samples wait whatever the chain does, and the chain
+// goes on to what can run). Otherwise it waits: the track's own task is
+// encoding, and frees memory or gives its slot back (to wait for the
+// stream) soon, as every task holding a slot has samples in hand.
 func (w *taggedWriter) queue() error {
 	s, sp, b := &encodeSlots, w.sp, w.buf
 	s.mu.Lock()
@@ -114,7 +117,7 @@ func (w *taggedWriter) queue() error {
 			w.buf = nil
 			return nil
 		}
-		if s.running < taskLimit() {
+		if s.running < taskLimit() || !sp.active {
 			break
 		}
 		s.cond().Wait()
@@ -214,6 +217,7 @@ func (w *taggedWriter) endSpool() error {
 
 // taskRun is an encode task's account of its slot.
 type taskRun struct {
+	sp      *spool
 	started bool
 	holding bool
 	since   time.Time     // when it took the slot it holds
@@ -228,6 +232,9 @@ func (t *taskRun) take(w *taggedWriter, frames int64) bool {
 	}
 	t.started = true
 	t.holding, t.since = true, time.Now()
+	encodeSlots.mu.Lock()
+	t.sp.active = true
+	encodeSlots.mu.Unlock()
 	if encodeTaskHook != nil {
 		encodeTaskHook(true)
 	}
@@ -243,6 +250,9 @@ func (t *taskRun) giveBack(cost *taskCost, frames int64) {
 	}
 	t.holding = false
 	t.held += time.Since(t.since)
+	encodeSlots.mu.Lock()
+	t.sp.active = false
+	encodeSlots.mu.Unlock()
 	if encodeTaskHook != nil {
 		encodeTaskHook(false)
 	}
@@ -281,6 +291,7 @@ func (w *taggedWriter) next(sp *spool, t *taskRun, frames int64) (spoolPiece, er
 	c := sp.chunks[0]
 	sp.chunks = sp.chunks[1:]
 	s.mu.Unlock()
+	t.sp = sp
 	if !t.holding && !t.take(w, frames) {
 		if c.mem != nil {
 			s.recycle(c.mem)
