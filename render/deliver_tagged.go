@@ -312,7 +312,7 @@ func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 func (w *taggedWriter) encode(sp *spool) {
 	defer w.tasks.Done()
 	k := sp.k
-	var t taskRun
+	t := taskRun{sp: sp}
 	err := w.encodeTrack(sp, &t)
 	var frames int64
 	if err == nil {

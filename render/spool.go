@@ -12,8 +12,8 @@ import (
 // (packInts), from the stream to the track's encode task: a queue of
 // chunks, each in memory or in the track's spill file (encode_tasks.go).
 // The chain's goroutine fills and queues the chunks; the task takes them.
-// chunks and done are guarded by encodeSlots.mu; f is the writer's, r the
-// task's.
+// chunks, done, gone and active are guarded by encodeSlots.mu; f is the
+// writer's, r the task's.
 type spool struct {
 	k      int // the track (index)
 	path   string
@@ -64,8 +64,8 @@ func (s *taskSlots) recycle(b []byte) {
 	s.cond().Broadcast()
 }
 
-// fill packs frames [i, j) of x (two channels of integers) into the
-// current track's spool, queueing each chunk that fills.
+// fill packs the frames of x (two channels of integers) into the current
+// track's spool, queueing each chunk that fills.
 func (w *taggedWriter) fill(x [2][]int32) error {
 	bits := w.format.bits
 	fb := frameBytes(bits)
@@ -217,7 +217,7 @@ func (w *taggedWriter) endSpool() error {
 
 // taskRun is an encode task's account of its slot.
 type taskRun struct {
-	sp      *spool
+	sp      *spool // the task's
 	started bool
 	holding bool
 	since   time.Time     // when it took the slot it holds
@@ -291,11 +291,8 @@ func (w *taggedWriter) next(sp *spool, t *taskRun, frames int64) (spoolPiece, er
 	c := sp.chunks[0]
 	sp.chunks = sp.chunks[1:]
 	s.mu.Unlock()
-	t.sp = sp
 	if !t.holding && !t.take(w, frames) {
-		if c.mem != nil {
-			s.recycle(c.mem)
-		}
+		sp.recycle(c)
 		return spoolPiece{}, errStopped
 	}
 	return c, nil
