@@ -132,25 +132,21 @@ func (d *ddpDelivery) Close() ([]string, error) {
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	// IMAGE.DAT holds the bytes written, unless the writer padded its
-	// last sector (a stream always ends on a sector): then it is read
-	// again.
+	// IMAGE.DAT holds the bytes written: the stream runs to the lead-out,
+	// a sector boundary, so the writer pads nothing. They are the stream's
+	// PCM as the hasher packs it (16-bit little-endian, interleaved), so
+	// the file's MD5 is also the PCM MD5 of the whole image, and the
+	// stream's bytes need not be hashed a second time.
 	image := path.Join(DDPFolder, "IMAGE.DAT")
 	fi, err := os.Stat(filepath.Join(d.s.Dir, filepath.FromSlash(image)))
 	if err != nil {
 		return nil, err
 	}
-	if fi.Size() == d.hw.n {
-		d.sum = []FileSum{d.hw.sum(image, w.ImageMD5())}
+	if n := d.s.Frames * 4; fi.Size() != n || d.hw.n != n {
+		return nil, fmt.Errorf("%s holds %d bytes, the stream's %d frames are %d", image, fi.Size(), d.s.Frames, n)
 	}
-	// IMAGE.DAT is the stream's PCM as the hasher packs it (16-bit
-	// little-endian, interleaved), so its MD5 is the PCM MD5 of the whole
-	// image, and the stream's bytes need not be hashed a second time.
-	if n := d.s.Frames * 4; fi.Size() == n && d.hw.n == n {
-		d.pcm = w.ImageMD5()
-	} else if d.pcm, err = prefixMD5(filepath.Join(d.s.Dir, filepath.FromSlash(image)), n); err != nil {
-		return nil, err
-	}
+	d.sum = []FileSum{d.hw.sum(image, w.ImageMD5())}
+	d.pcm = w.ImageMD5()
 	var sheet bytes.Buffer
 	if err := ddp.WritePQSheet(&sheet, d.disc); err != nil {
 		return nil, err

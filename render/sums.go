@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 )
 
 // FileSum is one file of a delivery as its writer wrote it: its size and
@@ -110,21 +109,6 @@ func sumFile(path, name string) (FileSum, error) {
 		return FileSum{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return h.sum(name, ""), nil
-}
-
-// prefixMD5 returns the MD5 (hex) of the first n bytes of the file at
-// path.
-func prefixMD5(path string, n int64) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := md5.New()
-	if _, err := io.CopyN(h, f, n); err != nil {
-		return "", fmt.Errorf("%s: %w", filepath.Base(path), err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // pcmHasher computes the PCM MD5 of spans of an output's stream, from the
