@@ -12,7 +12,12 @@
 // input, write error); 2 bad command-line usage.
 package main
 
-import "os"
+import (
+	"os"
+
+	// Timer slack for the cgo-heavy build (see the package).
+	_ "github.com/lathe-audio/lathe/internal/timerslack"
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
