@@ -38,12 +38,12 @@
 // up while an encode slot is free or its task waits for one; when its
 // task is encoding and every slot is busy, the writer waits instead. The
 // tasks of every delivery share one limit of GOMAXPROCS slots; a task
-// holds one only while it has samples to encode, and a writer waits while more than 2·GOMAXPROCS+1 of its tracks are spooled
-// and not yet encoded. libFLAC and LAME encode a file on one thread: in
-// the chain's goroutine they ran at the pace of the lockstep pipeline and
-// then alone at its end; as tasks they run beside the render and each
-// other (encode_tasks.go). A delivery's progress counts only what is
-// encoded.
+// holds one only while it has samples to encode, and a writer waits while
+// more than 2·GOMAXPROCS+1 of its tracks are spooled and not yet encoded.
+// libFLAC and LAME encode a file on one thread: in the chain's goroutine
+// they ran at the pace of the lockstep pipeline and then alone at its
+// end; as tasks they run beside the render and each other
+// (encode_tasks.go). A delivery's progress counts only what is encoded.
 //
 // Rules the engine keeps (docs/decisions.md, "Render"):
 //

@@ -47,10 +47,10 @@ import (
 //     task expected to take longest (its frames left times the seconds
 //     per frame its delivery's finished tasks spent holding slots; a
 //     delivery none of whose tasks has finished yet goes first, and
-//     equals go in the order they were queued). Longest first keeps both cores busy to the end: the short
-//     tasks (MP3) fill the last seconds beside the long ones (FLAC at
-//     96 kHz) instead of one long task running alone after the others.
-//     The order changes no byte.
+//     equals go in the order they were queued). Longest first keeps both
+//     cores busy to the end: the short tasks (MP3) fill the last seconds
+//     beside the long ones (FLAC at 96 kHz) instead of one long task
+//     running alone after the others. The order changes no byte.
 //   - A delivery's Write waits while more than spillLimit of its tracks
 //     are queued but not encoded, so spooled tracks stay bounded.
 
