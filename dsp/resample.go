@@ -3,6 +3,7 @@ package dsp
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/lathe-audio/lathe/internal/soxr"
 )
@@ -16,7 +17,12 @@ const resampleChunk = 8192
 // Resampler converts a planar float64 stream from one sample rate to
 // another with libsoxr's very high quality recipe (SOXR_VHQ: 28-bit
 // precision, linear phase, passband to 0.913 of the lower Nyquist,
-// loudness.md §5). libsoxr runs single-threaded.
+// loudness.md §5). Each channel is its own single-threaded libsoxr
+// stream, and the channels of a chunk are resampled at once on as many
+// goroutines: libsoxr filters channels independently, so a channel's
+// output is bit for bit what one multichannel stream gives, while one
+// track's resampling is no longer a single thread that the stages after
+// it wait for.
 //
 // The output is aligned with the input: libsoxr removes the filter's group
 // delay, so output frame 0 is at the time of input frame 0, and a stream of
@@ -28,11 +34,11 @@ const resampleChunk = 8192
 type Resampler struct {
 	inRate, outRate int
 	channels        int
-	s               *soxr.Resampler // nil when inRate == outRate
-	fill            int             // frames waiting in s.In()
-	inFrames        int64           // frames passed to Process so far
-	outFrames       int64           // frames returned so far
-	declared        int64           // SetInputLength value, or -1
+	s               []*soxr.Resampler // one per channel; nil when inRate == outRate
+	fill            int               // frames waiting in each s[c].In()
+	inFrames        int64             // frames passed to Process so far
+	outFrames       int64             // frames returned so far
+	declared        int64             // SetInputLength value, or -1
 	flushed         bool
 	buf             [][]float64 // output of the current call, reused
 	view            [][]float64
@@ -55,11 +61,14 @@ func NewResampler(inRate, outRate, channels int) (*Resampler, error) {
 		return r, nil
 	}
 	outCap := int((int64(resampleChunk)*int64(outRate)+int64(inRate)-1)/int64(inRate)) + 256
-	s, err := soxr.New(float64(inRate), float64(outRate), channels, resampleChunk, outCap)
-	if err != nil {
-		return nil, fmt.Errorf("dsp: resampler: %w", err)
+	for range channels {
+		s, err := soxr.New(float64(inRate), float64(outRate), 1, resampleChunk, outCap)
+		if err != nil {
+			r.Close()
+			return nil, fmt.Errorf("dsp: resampler: %w", err)
+		}
+		r.s = append(r.s, s)
 	}
-	r.s = s
 	return r, nil
 }
 
@@ -111,7 +120,7 @@ func (r *Resampler) Process(in [][]float64) ([][]float64, error) {
 	for off := 0; off < n; {
 		k := min(resampleChunk-r.fill, n-off)
 		for c, src := range in {
-			copy(r.s.In()[c][r.fill:], src[off:off+k])
+			copy(r.s[c].In()[0][r.fill:], src[off:off+k])
 		}
 		r.fill += k
 		off += k
@@ -144,15 +153,8 @@ func (r *Resampler) Flush() ([][]float64, error) {
 			return nil, err
 		}
 	}
-	for {
-		_, p, err := r.s.Process(0, true)
-		if err != nil {
-			return nil, fmt.Errorf("dsp: resampler: %w", err)
-		}
-		if p == 0 {
-			break
-		}
-		r.appendOut(p)
+	if err := r.each(drain); err != nil {
+		return nil, err
 	}
 	// Trim the tail past the exact length, or pad with zeros up to it.
 	want := r.OutputLength(r.inFrames)
@@ -175,8 +177,8 @@ func (r *Resampler) Flush() ([][]float64, error) {
 
 // Close frees libsoxr's resources.
 func (r *Resampler) Close() error {
-	if r.s != nil {
-		return r.s.Close()
+	for _, s := range r.s {
+		s.Close()
 	}
 	return nil
 }
@@ -195,32 +197,69 @@ func (r *Resampler) result() [][]float64 {
 
 // run hands the r.fill frames waiting in the input buffers to libsoxr.
 func (r *Resampler) run(end bool) error {
-	off := 0
-	for off < r.fill {
-		if off > 0 {
-			for c := range r.s.In() {
-				copy(r.s.In()[c], r.s.In()[c][off:r.fill])
-			}
-			r.fill -= off
-			off = 0
-		}
-		used, p, err := r.s.Process(r.fill, end)
+	n := r.fill
+	r.fill = 0
+	return r.each(func(s *soxr.Resampler, out []float64) ([]float64, error) {
+		return consume(s, out, n, end)
+	})
+}
+
+// each runs f on every channel's stream and its output buffer, channel 0
+// on the calling goroutine and the others on goroutines of their own, and
+// checks that every channel gave as many frames.
+func (r *Resampler) each(f func(s *soxr.Resampler, out []float64) ([]float64, error)) error {
+	errs := make([]error, len(r.s))
+	var wg sync.WaitGroup
+	for c := 1; c < len(r.s); c++ {
+		wg.Go(func() { r.buf[c], errs[c] = f(r.s[c], r.buf[c]) })
+	}
+	r.buf[0], errs[0] = f(r.s[0], r.buf[0])
+	wg.Wait()
+	for c, err := range errs {
 		if err != nil {
 			return fmt.Errorf("dsp: resampler: %w", err)
 		}
-		r.appendOut(p)
-		if used == 0 && p == 0 {
-			return errors.New("dsp: resampler: libsoxr made no progress")
+		if len(r.buf[c]) != len(r.buf[0]) {
+			return fmt.Errorf("dsp: resampler: channel %d gave %d frames, channel 0 %d", c, len(r.buf[c]), len(r.buf[0]))
 		}
-		off = used
 	}
-	r.fill = 0
 	return nil
 }
 
-func (r *Resampler) appendOut(p int) {
-	for c := range r.buf {
-		r.buf[c] = append(r.buf[c], r.s.Out()[c][:p]...)
+// consume passes the n frames waiting in s.In() to libsoxr and appends
+// what comes out to out.
+func consume(s *soxr.Resampler, out []float64, n int, end bool) ([]float64, error) {
+	in := s.In()[0]
+	for off := 0; off < n; {
+		if off > 0 {
+			copy(in, in[off:n])
+			n -= off
+			off = 0
+		}
+		used, p, err := s.Process(n, end)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, s.Out()[0][:p]...)
+		if used == 0 && p == 0 {
+			return out, errors.New("libsoxr made no progress")
+		}
+		off = used
+	}
+	return out, nil
+}
+
+// drain ends s's input and appends the filter's tail to out.
+func drain(s *soxr.Resampler, out []float64) ([]float64, error) {
+	for {
+		_, p, err := s.Process(0, true)
+		if err != nil {
+			return out, err
+		}
+		if p == 0 {
+			return out, nil
+		}
+		out = append(out, s.Out()[0][:p]...)
 	}
 }
 

@@ -3,6 +3,8 @@ package dsp
 import (
 	"math"
 	"testing"
+
+	"github.com/lathe-audio/lathe/internal/soxr"
 )
 
 // resampleAll converts mono x in one block and returns the output.
@@ -227,4 +229,75 @@ func BenchmarkResampler96kTo44k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*block/96000/b.Elapsed().Seconds(), "x-realtime")
+}
+
+// TestResamplerChannelsAsOneStream checks the per-channel streams against
+// libsoxr resampling all channels as one stream, in the same chunks: the
+// output must be the same bit for bit, up to the exact length.
+func TestResamplerChannelsAsOneStream(t *testing.T) {
+	const n = 3*resampleChunk + 1234
+	for _, p := range ratePairs {
+		x := [][]float64{noise(n, 0.9, 7), sine(n, 0.5, 997, float64(p[0]), 0.3), noise(n, 0.2, 8)}
+		r, err := NewResampler(p[0], p[1], len(x))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := blocks(t, x, 5000, r.Process, r.Flush)
+		r.Close()
+
+		outCap := resampleChunk*p[1]/p[0] + 256
+		s, err := soxr.New(float64(p[0]), float64(p[1]), len(x), resampleChunk, outCap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([][]float64, len(x))
+		keep := func(k int) {
+			for c := range want {
+				want[c] = append(want[c], s.Out()[c][:k]...)
+			}
+		}
+		for off := 0; off < n; off += resampleChunk {
+			m := min(resampleChunk, n-off)
+			for c := range x {
+				copy(s.In()[c], x[c][off:off+m])
+			}
+			for done := 0; done < m; {
+				used, k, err := s.Process(m-done, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				keep(k)
+				for c := range x {
+					copy(s.In()[c], s.In()[c][used:m-done])
+				}
+				done += used
+			}
+		}
+		for {
+			_, k, err := s.Process(0, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k == 0 {
+				break
+			}
+			keep(k)
+		}
+		s.Close()
+
+		exact := int(r.OutputLength(n))
+		if len(want[0]) < exact {
+			t.Fatalf("%d -> %d Hz: libsoxr gave %d frames, fewer than the %d expected", p[0], p[1], len(want[0]), exact)
+		}
+		for c := range x {
+			if len(got[c]) != exact {
+				t.Fatalf("%d -> %d Hz: channel %d has %d frames, want %d", p[0], p[1], c, len(got[c]), exact)
+			}
+			for i, v := range got[c] {
+				if math.Float64bits(v) != math.Float64bits(want[c][i]) {
+					t.Fatalf("%d -> %d Hz: channel %d frame %d = %v, one libsoxr stream gives %v", p[0], p[1], c, i, v, want[c][i])
+				}
+			}
+		}
+	}
 }

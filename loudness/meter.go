@@ -18,7 +18,9 @@ type Config struct {
 	TruePeak TruePeakMode
 	// Workers bounds the goroutines that filter channels in parallel
 	// within one Write. 0 means GOMAXPROCS; 1 filters on the caller's
-	// goroutine only. It changes speed, never results.
+	// goroutine only. A stereo stream with true peak uses two at most:
+	// one channel's true peak beside the rest. It changes speed, never
+	// results.
 	Workers int
 }
 
@@ -156,15 +158,26 @@ func (m *Meter) Write(block [][]float64) error {
 	if workers > len(m.ch) {
 		workers = len(m.ch)
 	}
-	if workers <= 1 || n < parallelMin {
-		if len(m.ch) == 2 && m.weights[0] != 0 && m.weights[1] != 0 {
+	stereo := len(m.ch) == 2 && m.weights[0] != 0 && m.weights[1] != 0
+	switch {
+	case workers <= 1 || n < parallelMin:
+		if stereo {
 			m.stereo(block[0], block[1])
 		} else {
 			for c := range m.ch {
 				m.channel(c, block[c])
 			}
 		}
-	} else {
+	case stereo && m.ch[0].tp != nil:
+		// True peak costs more than K-weighting both channels in one
+		// loop: channel 0's true peak runs on a second goroutine, and
+		// channel 1's and the levels on this one.
+		var wg sync.WaitGroup
+		wg.Go(func() { m.ch[0].tp.feed(block[0]) })
+		m.ch[1].tp.feed(block[1])
+		m.stereoLevels(block[0], block[1])
+		wg.Wait()
+	default:
 		var wg sync.WaitGroup
 		next := make(chan int, len(m.ch))
 		for c := range m.ch {
@@ -232,14 +245,20 @@ func (m *Meter) channel(c int, x []float64) {
 // stereo is channel for two weighted channels on one goroutine, with both
 // K-weighting recursions in one loop. Its results equal channel's.
 func (m *Meter) stereo(a, b []float64) {
+	if m.ch[0].tp != nil {
+		m.ch[0].tp.feed(a)
+		m.ch[1].tp.feed(b)
+	}
+	m.stereoLevels(a, b)
+}
+
+// stereoLevels is stereo without the true peak: sample peaks and the
+// K-weighted sub-block energies. It touches no true-peak state.
+func (m *Meter) stereoLevels(a, b []float64) {
 	ca, cb := &m.ch[0], &m.ch[1]
 	ca.done, cb.done = ca.done[:0], cb.done[:0]
 	m.samplePeak(ca, a)
 	m.samplePeak(cb, b)
-	if ca.tp != nil {
-		ca.tp.feed(a)
-		cb.tp.feed(b)
-	}
 	fill := m.fill
 	for i := 0; i < len(a); {
 		step := min(m.sub-fill, len(a)-i)

@@ -71,9 +71,11 @@ func Analyze(ctx context.Context, a *album.Album, l *album.Layout, sources []str
 		a, b := sp.Samples(l.Rate)
 		segs = append(segs, FrameSpan{a, b})
 	}
-	// Each meter is a consumer on its own goroutine: one worker each (see
-	// newOutMeter).
-	tm := newSegmentMeter(segs, loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 1})
+	// Each meter is a consumer on its own goroutine. The track meter, with
+	// true peak, is the slowest stage of the analysis: it takes a second
+	// worker for one channel's true peak. The album stream's meter takes
+	// one (see newOutMeter).
+	tm := newSegmentMeter(segs, loudness.Config{Rate: l.Rate, Channels: 2, TruePeak: loudness.TruePeakAccurate, Workers: 2})
 	sm := newSegmentMeter([]FrameSpan{albumSpan(l, l.Rate)}, loudness.Config{Rate: l.Rate, Channels: 2, Workers: 1})
 	cs := []consumer{tm, sm}
 	if opts.Progress != nil {
