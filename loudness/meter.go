@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -49,6 +50,11 @@ const (
 	absoluteLUF = -70.0
 )
 
+// ringSize is the length of the ring of sub-block energies: a power of
+// two that holds a short-term window and the sub-blocks combine adds
+// before evaluating their windows (at most ringSize − subPerS at a time).
+const ringSize = 512
+
 // Meter measures one stream. Its zero value is not usable; call NewMeter.
 // A Meter is not safe for concurrent use.
 type Meter struct {
@@ -61,10 +67,12 @@ type Meter struct {
 	f1, f2 biquad
 	ch     []channel
 
-	ring    [subPerS]float64 // weighted sub-block energies, by sub-block index mod 300
-	nsub    int64            // completed sub-blocks
-	blocks  []float64        // mean-square energy of every 400 ms gating block
-	short   []float64        // mean-square energy of every short-term window, 10 Hz
+	ring    [ringSize]float64 // weighted sub-block energies, by sub-block index mod ringSize
+	nsub    int64             // completed sub-blocks
+	lin     []float64         // scratch: ring entries in order, for slide
+	sums    []float64         // scratch: window sums, for slide
+	blocks  []float64         // mean-square energy of every 400 ms gating block
+	short   []float64         // mean-square energy of every short-term window, 10 Hz
 	curM    float64
 	curS    float64
 	maxM    float64
@@ -306,42 +314,72 @@ func (m *Meter) samplePeak(ch *channel, x []float64) {
 func (m *Meter) combine() {
 	done := len(m.ch[0].done)
 	inv := 1 / float64(m.sub)
-	for k := 0; k < done; k++ {
-		var e float64
-		for c := range m.ch {
-			if g := m.weights[c]; g != 0 {
-				e += g * m.ch[c].done[k]
+	for k := 0; k < done; {
+		n := min(done-k, ringSize-subPerS)
+		for j := range n {
+			var e float64
+			for c := range m.ch {
+				if g := m.weights[c]; g != 0 {
+					e += g * m.ch[c].done[k+j]
+				}
 			}
+			m.ring[(m.nsub+int64(j))%ringSize] = e
 		}
-		m.ring[m.nsub%subPerS] = e
-		m.nsub++
-		m.slide(subPerM, inv, &m.curM, &m.maxM, &m.blocks)
-		m.slide(subPerS, inv, &m.curS, &m.maxS, &m.short)
+		m.slide(n, subPerM, inv, &m.curM, &m.maxM, &m.blocks)
+		m.slide(n, subPerS, inv, &m.curS, &m.maxS, &m.short)
+		m.nsub += int64(n)
+		k += n
 	}
 }
 
-// slide evaluates the w-sub-block window that ends at the newest
-// sub-block, once the window is complete, and records its energy in series
-// every 100 ms.
-func (m *Meter) slide(w int, inv float64, cur, maxv *float64, series *[]float64) {
-	if m.nsub < int64(w) {
+// slide evaluates, in order, the w-sub-block windows that end at each of
+// the n sub-blocks after the first m.nsub, once a window is complete, and
+// records a window's energy in series every 100 ms.
+func (m *Meter) slide(n, w int, inv float64, cur, maxv *float64, series *[]float64) {
+	j0 := max(0, w-1-int(min(m.nsub, int64(w)))) // the first whose window is complete
+	if j0 >= n {
 		return
 	}
-	en := m.window(w) * inv / float64(w)
-	*cur = energyLUFS(en)
-	*maxv = math.Max(*maxv, *cur)
-	if (m.nsub-int64(w))%subPerHop == 0 {
-		*series = append(*series, en)
+	first := m.nsub + int64(j0) + 1 - int64(w) // its window's oldest sub-block
+	m.lin = slices.Grow(m.lin[:0], n-j0+w-1)[:n-j0+w-1]
+	for t := range m.lin {
+		m.lin[t] = m.ring[(first+int64(t))%ringSize]
+	}
+	m.sums = slices.Grow(m.sums[:0], n-j0)[:n-j0]
+	windowSums(m.lin, w, m.sums)
+	for q, s := range m.sums {
+		en := s * inv / float64(w)
+		*cur = energyLUFS(en)
+		*maxv = math.Max(*maxv, *cur)
+		if (first+int64(q))%subPerHop == 0 {
+			*series = append(*series, en)
+		}
 	}
 }
 
-// window sums the last w sub-block energies, oldest first.
-func (m *Meter) window(w int) float64 {
-	var s float64
-	for i := m.nsub - int64(w); i < m.nsub; i++ {
-		s += m.ring[i%subPerS]
+// windowSums sets out[q] to the sum of x[q : q+w], added oldest first.
+// Each sum is a chain of dependent additions; four windows go side by
+// side, so the chains overlap, and every sum keeps its order and its bits.
+func windowSums(x []float64, w int, out []float64) {
+	q := 0
+	for ; q+4 <= len(out); q += 4 {
+		y := x[q : q+w+3]
+		var s0, s1, s2, s3 float64
+		for i := range w {
+			s0 += y[i]
+			s1 += y[i+1]
+			s2 += y[i+2]
+			s3 += y[i+3]
+		}
+		out[q], out[q+1], out[q+2], out[q+3] = s0, s1, s2, s3
 	}
-	return s
+	for ; q < len(out); q++ {
+		var s float64
+		for _, v := range x[q : q+w] {
+			s += v
+		}
+		out[q] = s
+	}
 }
 
 // energyLUFS converts a weighted mean square to LUFS (−Inf for silence).

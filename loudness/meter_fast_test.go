@@ -263,3 +263,29 @@ func TestMeterKernelsExact(t *testing.T) {
 		}
 	}
 }
+
+// windowSums must give every window the sum a plain loop gives, oldest
+// first, bit for bit: the meter's momentary and short-term values depend
+// on that order.
+func TestWindowSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, w := range []int{1, 3, subPerM, subPerS} {
+		for _, n := range []int{1, 3, 4, 5, 17, ringSize - subPerS} {
+			x := make([]float64, n+w-1)
+			for i := range x {
+				x[i] = rng.ExpFloat64() * math.Pow(10, float64(rng.IntN(12)-6))
+			}
+			got := make([]float64, n)
+			windowSums(x, w, got)
+			for q := range got {
+				var want float64
+				for i := q; i < q+w; i++ {
+					want += x[i]
+				}
+				if math.Float64bits(got[q]) != math.Float64bits(want) {
+					t.Fatalf("w %d, n %d: window %d sums to %v, want %v", w, n, q, got[q], want)
+				}
+			}
+		}
+	}
+}
