@@ -125,7 +125,7 @@ func (r *Resampler) Process(in [][]float64) ([][]float64, error) {
 		r.fill += k
 		off += k
 		if r.fill == resampleChunk {
-			if err := r.run(false); err != nil {
+			if err := r.run(); err != nil {
 				return nil, err
 			}
 		}
@@ -149,7 +149,7 @@ func (r *Resampler) Flush() ([][]float64, error) {
 		return r.result(), nil
 	}
 	if r.fill > 0 {
-		if err := r.run(false); err != nil {
+		if err := r.run(); err != nil {
 			return nil, err
 		}
 	}
@@ -196,11 +196,11 @@ func (r *Resampler) result() [][]float64 {
 }
 
 // run hands the r.fill frames waiting in the input buffers to libsoxr.
-func (r *Resampler) run(end bool) error {
+func (r *Resampler) run() error {
 	n := r.fill
 	r.fill = 0
 	return r.each(func(s *soxr.Resampler, out []float64) ([]float64, error) {
-		return consume(s, out, n, end)
+		return consume(s, out, n)
 	})
 }
 
@@ -228,7 +228,7 @@ func (r *Resampler) each(f func(s *soxr.Resampler, out []float64) ([]float64, er
 
 // consume passes the n frames waiting in s.In() to libsoxr and appends
 // what comes out to out.
-func consume(s *soxr.Resampler, out []float64, n int, end bool) ([]float64, error) {
+func consume(s *soxr.Resampler, out []float64, n int) ([]float64, error) {
 	in := s.In()[0]
 	for off := 0; off < n; {
 		if off > 0 {
@@ -236,7 +236,7 @@ func consume(s *soxr.Resampler, out []float64, n int, end bool) ([]float64, erro
 			n -= off
 			off = 0
 		}
-		used, p, err := s.Process(n, end)
+		used, p, err := s.Process(n, false)
 		if err != nil {
 			return out, err
 		}

@@ -336,7 +336,10 @@ func (m *Meter) combine() {
 // the n sub-blocks after the first m.nsub, once a window is complete, and
 // records a window's energy in series every 100 ms.
 func (m *Meter) slide(n, w int, inv float64, cur, maxv *float64, series *[]float64) {
-	j0 := max(0, w-1-int(min(m.nsub, int64(w)))) // the first whose window is complete
+	j0 := 0 // the first whose window is complete
+	if m.nsub < int64(w) {
+		j0 = w - 1 - int(m.nsub)
+	}
 	if j0 >= n {
 		return
 	}
