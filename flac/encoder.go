@@ -7,9 +7,7 @@ package flac
 #include <FLAC/format.h>
 #include <FLAC/metadata.h>
 #include <FLAC/stream_encoder.h>
-
-FLAC__StreamEncoderInitStatus lathe_flac_init(FLAC__StreamEncoder *enc, uintptr_t client);
-const char *lathe_flac_init_status(FLAC__StreamEncoderInitStatus s);
+#include "flac.h"
 */
 import "C"
 
@@ -91,6 +89,7 @@ type cenc struct {
 	pad   *C.FLAC__StreamMetadata // reserved space for the tags, or nil
 	chans **C.FLAC__int32         // C array of Channels buffer pointers
 	n     int
+	cl    *C.lathe_flac_client // the callbacks' client: the handle and the frames not yet taken
 }
 
 func (c *cenc) free() {
@@ -101,6 +100,11 @@ func (c *cenc) free() {
 	if c.pad != nil {
 		C.FLAC__metadata_object_delete(c.pad)
 		c.pad = nil
+	}
+	if c.cl != nil {
+		C.free(unsafe.Pointer(c.cl.buf))
+		C.free(unsafe.Pointer(c.cl))
+		c.cl = nil
 	}
 	if c.chans != nil {
 		for _, p := range unsafe.Slice(c.chans, c.n) {
@@ -230,7 +234,12 @@ func (e *Encoder) init() error {
 		}
 		e.views[ch] = unsafe.Slice((*int32)(unsafe.Pointer(ptrs[ch])), blockFrames)
 	}
-	if st := C.lathe_flac_init(c.enc, C.uintptr_t(e.h)); st != C.FLAC__STREAM_ENCODER_INIT_STATUS_OK {
+	c.cl = (*C.lathe_flac_client)(C.calloc(1, C.size_t(unsafe.Sizeof(C.lathe_flac_client{}))))
+	if c.cl == nil {
+		return e.errorf("out of C memory")
+	}
+	c.cl.handle = C.uintptr_t(e.h)
+	if st := C.lathe_flac_init(c.enc, c.cl); st != C.FLAC__STREAM_ENCODER_INIT_STATUS_OK {
 		if err := e.s.failure(); err != nil {
 			return e.errorf("write header: %w", err)
 		}
@@ -299,7 +308,25 @@ func (e *Encoder) Write(samples [][]int32) error {
 		if C.FLAC__stream_encoder_process(e.c.enc, e.c.chans, C.uint32_t(k)) == 0 {
 			return e.fail(e.stateError("encode"))
 		}
+		if err := e.take(); err != nil {
+			return e.fail(err)
+		}
 		e.frames += int64(k)
+	}
+	return nil
+}
+
+// take writes the audio frames libFLAC encoded during the last call, which
+// the C callback collected instead of calling into Go for each (flac.c).
+func (e *Encoder) take() error {
+	cl := e.c.cl
+	if cl.len == 0 {
+		return nil
+	}
+	n := int(cl.len)
+	cl.len = 0
+	if e.s.write(unsafe.Slice((*byte)(unsafe.Pointer(cl.buf)), n), 1) != 0 {
+		return e.errorf("write: %w", e.s.failure())
 	}
 	return nil
 }
@@ -309,6 +336,9 @@ func (e *Encoder) Write(samples [][]int32) error {
 func (e *Encoder) stateError(what string) error {
 	if err := e.s.failure(); err != nil {
 		return e.errorf("%s: %w", what, err)
+	}
+	if e.c.cl.nomem != 0 {
+		return e.errorf("%s: out of C memory for the encoded frames", what)
 	}
 	state := C.FLAC__stream_encoder_get_state(e.c.enc)
 	msg := C.GoString(C.FLAC__stream_encoder_get_resolved_state_string(e.c.enc))
@@ -358,6 +388,9 @@ func (e *Encoder) Close() error {
 	defer e.release()
 	if C.FLAC__stream_encoder_finish(e.c.enc) == 0 && e.err == nil {
 		e.fail(e.stateError("finish"))
+	}
+	if err := e.take(); err != nil {
+		e.fail(err)
 	}
 	if e.err != nil {
 		return e.err
