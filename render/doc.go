@@ -40,6 +40,8 @@
 // tasks of every delivery share one limit of GOMAXPROCS slots; a task
 // holds one only while it has samples to encode, and a writer waits while
 // more than 2·GOMAXPROCS+1 of its tracks are spooled and not yet encoded.
+// A task spends its slot in C, and the runtime gets one P more for each
+// task holding one, so that Go code keeps GOMAXPROCS of them.
 // libFLAC and LAME encode a file on one thread: in the chain's goroutine
 // they ran at the pace of the lockstep pipeline and then alone at its
 // end; as tasks they run beside the render and each other

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,10 +59,14 @@ import (
 // tasks that may run at once; tests set it.
 var encodeLimit int
 
-// taskLimit is the number of encode tasks that may run at once.
+// taskLimit is the number of encode tasks that may run at once: the
+// runtime's GOMAXPROCS as it was before tasks raised it (setRunning).
 func taskLimit() int {
 	if encodeLimit > 0 {
 		return encodeLimit
+	}
+	if b := encodeSlots.base.Load(); b > 0 {
+		return int(b)
 	}
 	return runtime.GOMAXPROCS(0)
 }
@@ -128,6 +133,36 @@ type taskSlots struct {
 	waiting []*taskWaiter
 	held    int      // bytes of spool chunks in memory, queued or being encoded
 	free    [][]byte // buffers of chunks that were encoded, for reuse
+
+	// base is GOMAXPROCS as it was when the first task took a slot, 0
+	// while none holds one (setRunning).
+	base atomic.Int32
+}
+
+// setRunning records that n tasks hold a slot and gives the Go runtime
+// one processor (P) more for each: s.mu is held. A task spends its slot
+// in libFLAC or LAME, a C call of a few milliseconds at a time, during
+// which the runtime keeps the task's P reserved for it until its monitor
+// takes it back; so the goroutines of the render and the meters found a
+// P too few, and a task coming back from C found none free and slept
+// until one was, while a core stood idle (about 3 % of the two cores
+// through a build of the 60-minute album, docs/benchmarks.md). With a P
+// per running task on top of the machine's, Go code keeps the cores'
+// worth of Ps whatever the encoders do; the kernel shares the cores
+// among the threads as before. Back to no task, GOMAXPROCS is restored.
+func (s *taskSlots) setRunning(n int) {
+	if s.running == 0 && n > 0 && s.base.Load() == 0 {
+		s.base.Store(int32(runtime.GOMAXPROCS(0)))
+	}
+	s.running = n
+	b := int(s.base.Load())
+	if b == 0 {
+		return
+	}
+	runtime.GOMAXPROCS(b + n)
+	if n == 0 {
+		s.base.Store(0)
+	}
 }
 
 // cond returns s.changed, ready; s.mu is held.
@@ -161,7 +196,7 @@ type taskWaiter struct {
 func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost, resume bool) bool {
 	s.mu.Lock()
 	if len(s.waiting) == 0 && s.running < taskLimit() {
-		s.running++
+		s.setRunning(s.running + 1)
 		s.mu.Unlock()
 		return true
 	}
@@ -181,7 +216,7 @@ func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost, 
 		return false
 	}
 	// Given a slot as it stopped: pass it on.
-	s.running--
+	s.setRunning(s.running - 1)
 	s.grant()
 	s.cond().Broadcast()
 	return false
@@ -196,7 +231,7 @@ func (s *taskSlots) release(cost *taskCost, frames int64, took time.Duration) {
 		cost.seconds += took.Seconds()
 		cost.frames += frames
 	}
-	s.running--
+	s.setRunning(s.running - 1)
 	s.grant()
 	s.cond().Broadcast()
 }
@@ -213,7 +248,7 @@ func (s *taskSlots) grant() {
 		}
 		close(s.waiting[best].ready)
 		s.waiting = slices.Delete(s.waiting, best, best+1)
-		s.running++
+		s.setRunning(s.running + 1)
 	}
 }
 

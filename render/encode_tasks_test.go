@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -389,5 +390,47 @@ func TestTaskSlotsLongestFirst(t *testing.T) {
 	want := []string{"resume slow 1", "resume fast 1", "unknown 1", "fast 2000", "slow 100", "slow 100 again", "fast 100"}
 	if !slices.Equal(order, want) {
 		t.Errorf("slots given in the order %q, want %q", order, want)
+	}
+}
+
+// TestTaskSlotsProcs: each task holding a slot has a P of the Go runtime
+// of its own on top of GOMAXPROCS as it was, the number of slots stays
+// what GOMAXPROCS was, and the last task to give its slot back restores
+// GOMAXPROCS.
+func TestTaskSlotsProcs(t *testing.T) {
+	base := runtime.GOMAXPROCS(0)
+	stop := make(chan struct{})
+	cost := &taskCost{}
+	s := &encodeSlots
+	for i := 1; i <= base; i++ {
+		if !s.acquire(stop, 1, cost, false) {
+			t.Fatalf("task %d got no slot", i)
+		}
+		if got := runtime.GOMAXPROCS(0); got != base+i {
+			t.Errorf("%d tasks running: GOMAXPROCS %d, want %d", i, got, base+i)
+		}
+		if got := taskLimit(); got != base {
+			t.Errorf("%d tasks running: %d slots, want %d", i, got, base)
+		}
+	}
+	waited := make(chan bool)
+	go func() { waited <- s.acquire(stop, 1, cost, false) }()
+	select {
+	case <-waited:
+		t.Fatalf("a task beyond the %d slots got one", base)
+	case <-time.After(20 * time.Millisecond):
+	}
+	s.release(nil, 0, 0)
+	if !<-waited {
+		t.Fatal("the waiting task got no slot")
+	}
+	if got := runtime.GOMAXPROCS(0); got != 2*base {
+		t.Errorf("after a hand-over: GOMAXPROCS %d, want %d", got, 2*base)
+	}
+	for i := base - 1; i >= 0; i-- {
+		s.release(nil, 0, 0)
+		if got := runtime.GOMAXPROCS(0); got != base+i {
+			t.Errorf("%d tasks running: GOMAXPROCS %d, want %d", i, got, base+i)
+		}
 	}
 }
