@@ -154,11 +154,16 @@ func (q *Quantizer) Quantize(in [][]float64, out [][]int32) error {
 	if err != nil {
 		return err
 	}
+	if q.method == DitherTPDF && len(in) == 2 && tpdfKernel {
+		q.tpdf2(in[0][:n], in[1][:n], out[0][:n], out[1][:n])
+		q.frame += int64(n)
+		return nil
+	}
 	for c := range in {
 		src, dst := in[c], out[c][:n]
 		switch q.method {
 		case DitherTPDF:
-			q.tpdf(c, src, dst)
+			q.tpdfSpan(c, src, dst, 0, n)
 		case DitherShaped:
 			q.shaped(c, src, dst)
 		default:
@@ -240,12 +245,17 @@ func tpdfValue(r uint64) float64 {
 	return float64(r>>32+r&0xffffffff)*tpdfScale - 1
 }
 
-func (q *Quantizer) tpdf(c int, src []float64, dst []int32) {
+// tpdfSpan quantizes src[a:b] of channel c into dst[a:b] with TPDF
+// dither. x·s is converted explicitly so that it is rounded before the
+// addition, never fused with it into an FMA (which the compiler may do
+// for GOAMD64=v3): the result is the same whatever the build, and that of
+// the vector kernel (tpdf_amd64.s).
+func (q *Quantizer) tpdfSpan(c int, src []float64, dst []int32, a, b int) {
 	r := q.rng[c] // a local copy stays in registers
 	s, lo, hi := q.scale, q.lo, q.hi
-	dst = dst[:len(src)]
-	for i, x := range src {
-		y := math.RoundToEven(x*s + tpdfValue(r.next()))
+	src, dst = src[:b], dst[:b]
+	for i := a; i < b; i++ {
+		y := math.RoundToEven(float64(src[i]*s) + tpdfValue(r.next()))
 		if y >= lo && y <= hi {
 			dst[i] = int32(y)
 			continue
