@@ -9,7 +9,7 @@ var hasTPDFKernel = cpu.X86.HasAVX2
 
 // tpdfKernel selects tpdf2AVX2 (tpdf_amd64.s) for two-channel TPDF
 // quantization. In every vector lane it performs the integer and IEEE
-// double operations of xoshiro.next, tpdfValue and Quantizer.tpdf in the
+// double operations of xoshiro.next, tpdfValue and Quantizer.tpdfSpan in the
 // same order, with VADDPD, VSUBPD, VMULPD and VROUNDPD only, never FMA, so
 // its results are bit-identical (the tests compare it with the Go loop);
 // without AVX2, or with tpdfKernel false, the Go loop runs.

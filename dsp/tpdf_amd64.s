@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// tpdf2AVX2 is Quantizer.tpdf for two channels at once (tpdf_amd64.go).
+// tpdf2AVX2 is Quantizer.tpdfSpan for two channels at once (tpdf_amd64.go).
 //
 // The two channels' xoshiro256** generators run side by side, one in each
 // 64-bit lane of X0–X3 (X0 = s0 of both, X1 = s1, X2 = s2, X3 = s3): the
@@ -10,7 +10,7 @@
 // with x·5 = (x<<2) + x and x·9 = (x<<3) + x. Four steps give the outputs
 // of four frames (X8–X11), which are turned into one YMM register per
 // channel (Y4: channel 0's four, Y5: channel 1's). Then, in every lane,
-// the IEEE double operations of tpdfValue and tpdf, in the same order:
+// the IEEE double operations of tpdfValue and tpdfSpan, in the same order:
 // the sum of the output's two 32-bit halves (below 2^33) made a double
 // exactly by placing it in the mantissa of 2^52 and subtracting 2^52, its
 // product with 2^-32, minus 1; x·s plus that; rounded to the nearest

@@ -2,11 +2,12 @@
 //
 // The audio frames libFLAC writes while it encodes are collected in the
 // client's buffer, in C, and Go takes them after each call into libFLAC
-// (lathe_flac_take): a call from C back into Go has to find the goroutine
-// a scheduler slot, and with every slot busy the encoding thread would
-// wait for one once per frame. Everything else (the header, the STREAMINFO
-// update at the end, seeks and tells) goes to the Go functions exported in
-// encoder.go, after the collected frames, so the stream's order is kept.
+// (Encoder.take in encoder.go): a call from C back into Go has to find
+// the goroutine a scheduler slot, and with every slot busy the encoding
+// thread would wait for one once per frame. Everything else (the header,
+// the STREAMINFO update at the end, seeks and tells) goes to the Go
+// functions exported in encoder.go, after the collected frames, so the
+// stream's order is kept.
 
 #include <stdint.h>
 #include <stdlib.h>
