@@ -305,15 +305,86 @@ func (e *Encoder) Write(samples [][]int32) error {
 		if err := planar.Put(e.views[:], samples, at, k, e.cfg.Bits, 0, e.frames+int64(at)); err != nil {
 			return e.fail(e.errorf("write: %w", err))
 		}
-		if C.FLAC__stream_encoder_process(e.c.enc, e.c.chans, C.uint32_t(k)) == 0 {
-			return e.fail(e.stateError("encode"))
+		if err := e.process(k); err != nil {
+			return err
 		}
-		if err := e.take(); err != nil {
-			return e.fail(err)
-		}
-		e.frames += int64(k)
 	}
 	return nil
+}
+
+// process encodes the first k frames of the channel buffers and writes
+// what libFLAC encoded.
+func (e *Encoder) process(k int) error {
+	if C.FLAC__stream_encoder_process(e.c.enc, e.c.chans, C.uint32_t(k)) == 0 {
+		return e.fail(e.stateError("encode"))
+	}
+	if err := e.take(); err != nil {
+		return e.fail(err)
+	}
+	e.frames += int64(k)
+	return nil
+}
+
+// WritePCM encodes interleaved PCM: whole frames of Channels samples,
+// each little-endian in the fewest whole bytes that hold Bits (2 for 16,
+// 3 for 24) and sign-extended from there, as in a WAV data chunk. Every
+// such value lies within the bit depth, so unlike Write there is nothing
+// to check: the bytes go straight into libFLAC's buffers.
+func (e *Encoder) WritePCM(pcm []byte) error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.closed {
+		return e.errorf("write after Close")
+	}
+	bps := (e.cfg.Bits + 7) / 8
+	fb := bps * e.cfg.Channels
+	if len(pcm)%fb != 0 {
+		return e.fail(e.errorf("write: %d bytes of PCM are not whole %d-byte frames", len(pcm), fb))
+	}
+	for len(pcm) > 0 {
+		k := min(blockFrames, len(pcm)/fb)
+		deinterleave(e.views, pcm[:k*fb], bps)
+		pcm = pcm[k*fb:]
+		if err := e.process(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deinterleave puts the frames of pcm (bps bytes a sample, little-endian,
+// len(dst) channels) into dst, one slice per channel.
+func deinterleave(dst [][]int32, pcm []byte, bps int) {
+	ch := len(dst)
+	n := len(pcm) / (bps * ch)
+	switch {
+	case ch == 2 && bps == 2:
+		l, r := dst[0][:n], dst[1][:n]
+		for i := range n {
+			p := pcm[4*i : 4*i+4]
+			l[i] = int32(int16(uint16(p[0]) | uint16(p[1])<<8))
+			r[i] = int32(int16(uint16(p[2]) | uint16(p[3])<<8))
+		}
+	case ch == 2 && bps == 3:
+		l, r := dst[0][:n], dst[1][:n]
+		for i := range n {
+			p := pcm[6*i : 6*i+6]
+			l[i] = int32(uint32(p[0])<<8|uint32(p[1])<<16|uint32(p[2])<<24) >> 8
+			r[i] = int32(uint32(p[3])<<8|uint32(p[4])<<16|uint32(p[5])<<24) >> 8
+		}
+	default:
+		for i := range n {
+			for c := range ch {
+				p := pcm[(i*ch+c)*bps:]
+				var v uint32
+				for b := range bps {
+					v |= uint32(p[b]) << (8 * (4 - bps + b))
+				}
+				dst[c][i] = int32(v) >> (8 * (4 - bps))
+			}
+		}
+	}
 }
 
 // take writes the audio frames libFLAC encoded during the last call, which

@@ -208,3 +208,64 @@ func TestParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestWritePCM: interleaved little-endian PCM given to WritePCM, in
+// pieces of any whole number of frames, encodes to the same bytes as the
+// same samples given to Write, for 16 and 24 bits and one to three
+// channels, the extreme values included; a piece that is not whole frames
+// is refused.
+func TestWritePCM(t *testing.T) {
+	for _, bits := range []int{16, 24} {
+		for _, channels := range []int{1, 2, 3} {
+			x := metadatatest.Signal(3, 48000, channels, 30000, bits)
+			hi := int32(1)<<(bits-1) - 1
+			for c := range x {
+				x[c][c], x[c][c+5] = -hi-1, hi
+			}
+			cfg := flac.Config{Name: "pcm", Rate: 48000, Channels: channels, Bits: bits, Compression: 5, Tags: testTags, Padding: 512}
+			want := &metadatatest.MemFile{}
+			if err := encode(want, cfg, x, 4096); err != nil {
+				t.Fatal(err)
+			}
+			bps := bits / 8
+			var pcm []byte
+			for i := range x[0] {
+				for c := range x {
+					for b := range bps {
+						pcm = append(pcm, byte(x[c][i]>>(8*b)))
+					}
+				}
+			}
+			fb := bps * channels
+			got := &metadatatest.MemFile{}
+			e, err := flac.NewEncoder(got, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, frames := range []int{1, 1000, 8193, 20000} {
+				n := min(frames*fb, len(pcm))
+				if err := e.WritePCM(pcm[:n]); err != nil {
+					t.Fatal(err)
+				}
+				pcm = pcm[n:]
+			}
+			if err := e.WritePCM(pcm); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.B, want.B) {
+				t.Errorf("%d-bit, %d channels: WritePCM encoded %d bytes that differ from Write's %d", bits, channels, len(got.B), len(want.B))
+			}
+			e, err = flac.NewEncoder(&metadatatest.MemFile{}, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.WritePCM(make([]byte, fb+1)); err == nil || !strings.Contains(err.Error(), "not whole") {
+				t.Errorf("%d-bit, %d channels: %d bytes accepted as whole frames (%v)", bits, channels, fb+1, err)
+			}
+			e.Close()
+		}
+	}
+}

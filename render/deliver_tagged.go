@@ -50,6 +50,13 @@ type trackEncoder interface {
 	Close() error
 }
 
+// pcmWriter is a trackEncoder that takes the spools' bytes as they are
+// (packInts: interleaved, little-endian, in the fewest whole bytes), so
+// that they need not be unpacked into integers first (flac.Encoder).
+type pcmWriter interface {
+	WritePCM(pcm []byte) error
+}
+
 // pcmEncoder is a trackEncoder of a lossless format that knows, once
 // closed, the PCM MD5 of the samples it was given (PCMSum).
 type pcmEncoder interface {
@@ -431,9 +438,15 @@ func (w *taggedWriter) encodeChunk(sp *spool, ch spoolPiece, enc trackEncoder, x
 		default:
 		}
 		m := min(taskFrames, len(raw)/fb)
-		unpackInts(x[0][:m], x[1][:m], raw, bits)
+		var err error
+		if pw, ok := enc.(pcmWriter); ok {
+			err = pw.WritePCM(raw[:m*fb])
+		} else {
+			unpackInts(x[0][:m], x[1][:m], raw, bits)
+			err = enc.Write([][]int32{x[0][:m], x[1][:m]})
+		}
 		raw = raw[m*fb:]
-		if err := enc.Write([][]int32{x[0][:m], x[1][:m]}); err != nil {
+		if err != nil {
 			return n, disk, w.trackError(k, err)
 		}
 		n += int64(m)
