@@ -151,10 +151,9 @@ func (p *program) addTrack(k int, data [][]float64, cls []uint8, lo, hi int64) e
 		p.view = [2][]float64{data[0][off : off+m], data[1][off : off+m]}
 	}
 	s = p.view[:]
-	if err := p.streams[k].next(s); err != nil {
+	if err := p.streams[k].next(s, tp.gain); err != nil {
 		return err
 	}
-	dsp.ApplyGain(s, tp.gain)
 	if tl.FadeIn > 0 {
 		dsp.FadeIn(s, tp.fade, a-tl.Start, tl.FadeIn)
 	}
