@@ -161,8 +161,20 @@ func ApplyGain(block [][]float64, g float64) {
 		return
 	}
 	for _, ch := range block {
-		for i := range ch {
-			ch[i] *= g
-		}
+		CopyGain(ch, ch, g)
+	}
+}
+
+// CopyGain sets dst to the first len(dst) samples of src times g: a copy
+// and ApplyGain in one pass. A gain of exactly 1 copies. dst and src may
+// be the same slice.
+func CopyGain(dst, src []float64, g float64) {
+	if g == 1 {
+		copy(dst, src)
+		return
+	}
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = v * g
 	}
 }

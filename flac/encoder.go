@@ -344,47 +344,13 @@ func (e *Encoder) WritePCM(pcm []byte) error {
 	}
 	for len(pcm) > 0 {
 		k := min(blockFrames, len(pcm)/fb)
-		deinterleave(e.views, pcm[:k*fb], bps)
+		planar.Unpack(e.views, pcm[:k*fb], bps)
 		pcm = pcm[k*fb:]
 		if err := e.process(k); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// deinterleave puts the frames of pcm (bps bytes a sample, little-endian,
-// len(dst) channels) into dst, one slice per channel.
-func deinterleave(dst [][]int32, pcm []byte, bps int) {
-	ch := len(dst)
-	n := len(pcm) / (bps * ch)
-	switch {
-	case ch == 2 && bps == 2:
-		l, r := dst[0][:n], dst[1][:n]
-		for i := range n {
-			p := pcm[4*i : 4*i+4]
-			l[i] = int32(int16(uint16(p[0]) | uint16(p[1])<<8))
-			r[i] = int32(int16(uint16(p[2]) | uint16(p[3])<<8))
-		}
-	case ch == 2 && bps == 3:
-		l, r := dst[0][:n], dst[1][:n]
-		for i := range n {
-			p := pcm[6*i : 6*i+6]
-			l[i] = int32(uint32(p[0])<<8|uint32(p[1])<<16|uint32(p[2])<<24) >> 8
-			r[i] = int32(uint32(p[3])<<8|uint32(p[4])<<16|uint32(p[5])<<24) >> 8
-		}
-	default:
-		for i := range n {
-			for c := range ch {
-				p := pcm[(i*ch+c)*bps:]
-				var v uint32
-				for b := range bps {
-					v |= uint32(p[b]) << (8 * (4 - bps + b))
-				}
-				dst[c][i] = int32(v) >> (8 * (4 - bps))
-			}
-		}
-	}
 }
 
 // take writes the audio frames libFLAC encoded during the last call, which

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lathe-audio/lathe/album"
+	"github.com/lathe-audio/lathe/internal/planar"
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/metadata"
 )
@@ -442,7 +443,7 @@ func (w *taggedWriter) encodeChunk(sp *spool, ch spoolPiece, enc trackEncoder, x
 		if pw, ok := enc.(pcmWriter); ok {
 			err = pw.WritePCM(raw[:m*fb])
 		} else {
-			unpackInts(x[0][:m], x[1][:m], raw, bits)
+			planar.Unpack([][]int32{x[0][:m], x[1][:m]}, raw[:m*fb], bits/8)
 			err = enc.Write([][]int32{x[0][:m], x[1][:m]})
 		}
 		raw = raw[m*fb:]

@@ -103,15 +103,15 @@ func (t *trackStream) next(dst [][]float64, g float64) error {
 				return err
 			}
 			k := len(b[0])
-			scaleInto(dst[0][done:done+k], b[0], g)
-			scaleInto(dst[1][done:done+k], b[1], g)
+			dsp.CopyGain(dst[0][done:done+k], b[0], g)
+			dsp.CopyGain(dst[1][done:done+k], b[1], g)
 			done += k
 			continue
 		}
 		if t.pend != nil && t.pendAt < len(t.pend[0]) {
 			k := min(n-done, len(t.pend[0])-t.pendAt)
-			scaleInto(dst[0][done:done+k], t.pend[0][t.pendAt:], g)
-			scaleInto(dst[1][done:done+k], t.pend[1][t.pendAt:], g)
+			dsp.CopyGain(dst[0][done:done+k], t.pend[0][t.pendAt:], g)
+			dsp.CopyGain(dst[1][done:done+k], t.pend[1][t.pendAt:], g)
 			t.pendAt += k
 			done += k
 			continue
@@ -141,20 +141,6 @@ func (t *trackStream) next(dst [][]float64, g float64) error {
 		t.pend, t.pendAt = out, 0
 	}
 	return nil
-}
-
-// scaleInto sets dst to the first len(dst) samples of src times g, as
-// dsp.ApplyGain would leave them after a copy (a gain of exactly 1 copies),
-// in one pass.
-func scaleInto(dst, src []float64, g float64) {
-	if g == 1 {
-		copy(dst, src)
-		return
-	}
-	src = src[:len(dst)]
-	for i, v := range src {
-		dst[i] = v * g
-	}
 }
 
 func (t *trackStream) close() error {

@@ -170,23 +170,6 @@ func packInts(raw []byte, l, r []int32, bits int) []byte {
 	return raw
 }
 
-// unpackInts is packInts the other way: it fills l and r, of the same
-// length, from the PCM in raw.
-func unpackInts(l, r []int32, raw []byte, bits int) {
-	if bits == 16 {
-		for k := range l {
-			v := binary.LittleEndian.Uint32(raw[4*k:])
-			l[k], r[k] = int32(int16(v)), int32(int16(v>>16))
-		}
-		return
-	}
-	for k := range l {
-		p := raw[6*k : 6*k+6]
-		l[k] = int32(uint32(p[0])<<8|uint32(p[1])<<16|uint32(p[2])<<24) >> 8
-		r[k] = int32(uint32(p[3])<<8|uint32(p[4])<<16|uint32(p[5])<<24) >> 8
-	}
-}
-
 // write hashes raw, the PCM of the stream frames from start on.
 func (h *pcmHasher) write(start int64, raw []byte) {
 	fb := int64(h.frameBytes())
