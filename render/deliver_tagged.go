@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lathe-audio/lathe/album"
 	"github.com/lathe-audio/lathe/internal/planar"
@@ -109,18 +110,19 @@ type taggedWriter struct {
 	sums []FileSum
 
 	// The encode tasks.
-	tasks    sync.WaitGroup
-	stopped  chan struct{} // closed by stop
-	mu       sync.Mutex
-	cond     sync.Cond // on mu: a task ended, or stop
-	halted   bool      // stop was called
-	cause    error     // stop's cause
-	pending  int       // tracks spooled whose task has not ended
-	errs     []error   // each track's task's failure
-	encoded  []int64   // frames each track's task has encoded
-	ended    []bool    // each track's task succeeded
-	cost     taskCost  // what the finished tasks took (encodeSlots.mu)
-	progress *progressor
+	tasks     sync.WaitGroup
+	stopped   chan struct{} // closed by stop
+	mu        sync.Mutex
+	cond      sync.Cond // on mu: a task ended, or stop
+	halted    bool      // stop was called
+	cause     error     // stop's cause
+	pending   int       // tracks spooled whose task has not ended
+	errs      []error   // each track's task's failure
+	encoded   []int64   // frames each track's task has encoded
+	ended     []bool    // each track's task succeeded
+	cost      taskCost  // what the finished encodes took (encodeSlots.mu)
+	checkCost taskCost  // what the finished checks took (encodeSlots.mu)
+	progress  *progressor
 
 	// Each track's, written by its task and read once the tasks ended.
 	md5s    [][16]byte // the PCM MD5, from a pcmEncoder
@@ -315,8 +317,9 @@ func quantize(dst [][]int32, x [][]float64, i, j, bits int) error {
 
 // encode is the task of the track of spool sp: it encodes the spool's
 // samples into the track's file as they come, holding a slot while it
-// has samples (encode_tasks.go), and removes the spill file. On failure
-// or stop it leaves no output file.
+// has samples (encode_tasks.go), and removes the spill file; then, for a
+// coded format, it checks the file (check). On failure or stop it leaves
+// no output file.
 func (w *taggedWriter) encode(sp *spool) {
 	defer w.tasks.Done()
 	k := sp.k
@@ -327,23 +330,75 @@ func (w *taggedWriter) encode(sp *spool) {
 		frames = w.s.Cuts[k].End - w.s.Cuts[k].Start
 	}
 	t.giveBack(&w.cost, frames)
-	failed := err != nil && !errors.Is(err, errStopped)
-	if failed {
-		// Stop the writer before the spool refuses its chunks.
-		w.mu.Lock()
-		w.errs[k] = err
-		w.halt() // the build fails: the other tasks need not go on
-		w.mu.Unlock()
-	}
+	w.fail(k, err) // before the spool refuses its chunks
 	sp.drop()
+	check := err == nil && w.format.decode != nil
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.pending--
-	if err == nil {
-		w.ended[k] = true
-		w.progress.hold(w.front())
+	if err == nil && !check {
+		w.succeed(k)
 	}
 	w.cond.Broadcast()
+	w.mu.Unlock()
+	if !check {
+		return
+	}
+	err = w.check(k, frames)
+	w.fail(k, err)
+	if err == nil {
+		w.mu.Lock()
+		w.succeed(k)
+		w.cond.Broadcast()
+		w.mu.Unlock()
+	}
+}
+
+// fail records the failure of track k's task, if err is one, and stops
+// the writer: the build fails, the other tasks need not go on.
+func (w *taggedWriter) fail(k int, err error) {
+	if err == nil || errors.Is(err, errStopped) {
+		return
+	}
+	w.mu.Lock()
+	w.errs[k] = err
+	w.halt()
+	w.mu.Unlock()
+}
+
+// succeed records that track k's task succeeded; w.mu is held.
+func (w *taggedWriter) succeed(k int) {
+	w.ended[k] = true
+	w.progress.hold(w.front())
+}
+
+// check decodes track k's finished file (trackFormat.decode), of frames
+// frames, as a task of its own: it waits for a slot, which the slots'
+// order gives it after the encodes waiting then, as its kind's tasks are
+// short (checkCost). The checks thus fill the end of the build, where the
+// last encodes would otherwise run alone: a check is about a seventh of
+// an MP3 encode. The track's own encode has ended and given its slot
+// back, so its samples no longer hold the stream.
+func (w *taggedWriter) check(k int, frames int64) error {
+	if !encodeSlots.acquire(w.stopped, frames, &w.checkCost, false) {
+		return errStopped
+	}
+	if encodeTaskHook != nil {
+		encodeTaskHook(true)
+	}
+	start := time.Now()
+	path := filepath.Join(w.s.Dir, w.names[k])
+	d, err := w.format.decode(path)
+	if encodeTaskHook != nil {
+		encodeTaskHook(false)
+	}
+	if err != nil {
+		encodeSlots.release(nil, 0, 0)
+		os.Remove(path)
+		return w.trackError(k, fmt.Errorf("decode: %w", err))
+	}
+	w.decoded[k] = d
+	encodeSlots.release(&w.checkCost, frames, time.Since(start))
+	return nil
 }
 
 // encodeTrack encodes track k from spool sp, as the stream would have:
@@ -398,11 +453,6 @@ func (w *taggedWriter) encodeTrack(sp *spool, t *taskRun) (err error) {
 	}
 	if pe, ok := enc.(pcmEncoder); ok {
 		w.md5s[k] = pe.MD5()
-	}
-	if w.format.decode != nil {
-		if w.decoded[k], err = w.format.decode(out); err != nil {
-			return fmt.Errorf("track %d: decode %w", k+1, err)
-		}
 	}
 	return nil
 }

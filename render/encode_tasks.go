@@ -34,8 +34,10 @@ import (
 //   - The track's task starts with its spool. It takes the chunks in
 //     order, encodes them into the track's file exactly as the encoder
 //     would have in the stream (the encoders' output depends only on the
-//     samples), then records the FLAC MD5 or decodes the MP3, and removes
-//     the spill file. It holds a slot only while it has samples to
+//     samples), records the FLAC MD5 and removes the spill file. An MP3
+//     is then decoded and measured in a check that takes a slot of its
+//     own (taggedWriter.check): short, it queues behind the encodes, and
+//     the checks fill the end of the build beside the last encodes. It holds a slot only while it has samples to
 //     encode: a task that has caught up with the stream gives its slot
 //     back until the next chunk, so a slot is never held by a task that
 //     waits for the chain, and the chain never waits for a task that

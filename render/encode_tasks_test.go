@@ -434,3 +434,47 @@ func TestTaskSlotsProcs(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckFails: an MP3 whose check (its decoding, a task of its own
+// after the encode) fails fails the build with one error naming the
+// delivery, the track and its file, and the build leaves no output, no
+// temporary folder, no spill file and no memory held; with one slot, the
+// checks hold it as the encodes do, one at a time.
+func TestCheckFails(t *testing.T) {
+	dir := t.TempDir()
+	p := taggedProject(t, dir)
+	root := spillRoot(t)
+	var running, most atomic.Int32
+	withTasks(t, 1, func(start bool) {
+		if start {
+			n := running.Add(1)
+			most.Store(max(most.Load(), n))
+		} else {
+			running.Add(-1)
+		}
+	})
+	old := decodeMP3
+	t.Cleanup(func() { decodeMP3 = old })
+	var checks atomic.Int32
+	decodeMP3 = func(path string, measure bool) (*DecodedFile, error) {
+		checks.Add(1)
+		if n := running.Load(); n != 1 {
+			t.Errorf("%s checked with %d tasks holding a slot, want 1", filepath.Base(path), n)
+		}
+		if strings.HasPrefix(filepath.Base(path), "02 ") {
+			return nil, errors.New("mp3: frame 7: lost sync")
+		}
+		return old(path, measure)
+	}
+	o := BuildOptions{Album: p.album, Layout: p.layout, Sources: p.paths, Formats: p.formats,
+		Dest: filepath.Join(dir, "out"), Only: []string{"mp3"}, BlockSize: 4096}
+	_, err := Build(t.Context(), o)
+	if err == nil || err.Error() != `render: delivery[6] "mp3": track 2: 02 Les Éléments - Zwei.mp3: decode: mp3: frame 7: lost sync` {
+		t.Errorf("Build: %v, want one error naming the track and the decoding's failure", err)
+	}
+	if checks.Load() == 0 || most.Load() != 1 {
+		t.Errorf("%d checks, at most %d slots held at once, want some and 1", checks.Load(), most.Load())
+	}
+	checkNoLeftovers(t, dir, o.Dest, root)
+	checkSpoolsFreed(t)
+}
