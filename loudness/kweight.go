@@ -97,7 +97,7 @@ func energy2(sa, sb *kState, xa, xb []float64, acca, accb float64, f1, f2 *biqua
 	return energy2Go(sa, sb, xa, xb, acca, accb, f1, f2)
 }
 
-// energy2Go is energy2's Go loop. kweight2AVX follows its compiled code
+// energy2Go is energy2's Go loop. kweight4AVX follows its compiled code
 // operand for operand (the Go compiler is free to swap the operands of an
 // addition or multiplication, which decides the payload of a NaN result),
 // so any edit here must be checked against TestKWeight2Exact.

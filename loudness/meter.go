@@ -147,17 +147,9 @@ const parallelMin = 2048
 // is len(block[0]). Every channel slice must have the same length. Blocks
 // may have any length, including zero.
 func (m *Meter) Write(block [][]float64) error {
-	if len(block) != len(m.ch) {
-		return fmt.Errorf("%w: %d channels, want %d", ErrBlock, len(block), len(m.ch))
-	}
-	n := len(block[0])
-	for c := range block {
-		if len(block[c]) != n {
-			return fmt.Errorf("%w: channel %d has %d frames, channel 0 has %d", ErrBlock, c, len(block[c]), n)
-		}
-	}
-	if n == 0 {
-		return nil
+	n, err := m.blockLen(block)
+	if err != nil || n == 0 {
+		return err
 	}
 	workers := m.workers
 	if workers <= 0 {
@@ -210,6 +202,21 @@ func (m *Meter) Write(block [][]float64) error {
 	m.fill = (m.fill + n) % m.sub
 	m.combine()
 	return nil
+}
+
+// blockLen returns the frames of block, or ErrBlock if its shape does
+// not match the meter.
+func (m *Meter) blockLen(block [][]float64) (int, error) {
+	if len(block) != len(m.ch) {
+		return 0, fmt.Errorf("%w: %d channels, want %d", ErrBlock, len(block), len(m.ch))
+	}
+	n := len(block[0])
+	for c := range block {
+		if len(block[c]) != n {
+			return 0, fmt.Errorf("%w: channel %d has %d frames, channel 0 has %d", ErrBlock, c, len(block[c]), n)
+		}
+	}
+	return n, nil
 }
 
 // channel runs K-weighting, sample peak and true peak over one channel's
@@ -274,14 +281,21 @@ func (m *Meter) stereoLevels(a, b []float64) {
 		i += step
 		fill += step
 		if fill == m.sub {
-			ca.done = append(ca.done, ca.partial)
-			cb.done = append(cb.done, cb.partial)
-			ca.partial, cb.partial = 0, 0
-			ca.k.flush()
-			cb.k.flush()
+			ca.partial, cb.partial = m.endSub(ca.partial, cb.partial)
 			fill = 0
 		}
 	}
+}
+
+// endSub completes a sub-block of a stereo meter whose channels' energies
+// are ea and eb, and returns the next sub-block's (zero).
+func (m *Meter) endSub(ea, eb float64) (float64, float64) {
+	ca, cb := &m.ch[0], &m.ch[1]
+	ca.done = append(ca.done, ea)
+	cb.done = append(cb.done, eb)
+	ca.k.flush()
+	cb.k.flush()
+	return 0, 0
 }
 
 // meterKernels selects the AVX2 sample-peak and stereo K-weighting

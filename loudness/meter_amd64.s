@@ -148,85 +148,91 @@ findDone:
 	VZEROUPPER
 	RET
 
-// func kweight2AVX(st, k *[7][2]float64, xa, xb *float64, n int)
+// func kweight4AVX(st *[7][4]float64, k *[7]float64, xa, xb *float64, n int)
 //
-// kweight2AVX runs energy2's loop over n frames with channel a in the low
-// lane and channel b in the high lane of each XMM register. st holds the
-// pairs x1, x2, y1, y2, z1, z2, acc and is updated; k holds the pairs b0,
-// b1, b2, a1, a2 (shelf) and c1, c2 (high-pass a1, a2). Each lane does
-// the IEEE double operations of energy2 in the same order, one rounding
-// each, no FMA; the operands of every addition and multiplication stand
-// in the order of the compiled Go loop (first source as there), so even
-// the payload of a NaN comes out the same.
+// kweight4AVX runs energy2's loop over n frames for two pairs of filter
+// states fed the same two channels: the four lanes of each YMM register
+// hold pair A's channels a and b, then pair B's, and each pair's lanes get
+// the frame (xa[i], xb[i]). Each lane does the IEEE double operations of
+// energy2 in the same order, one rounding each, no FMA; the operands of
+// every addition and multiplication stand in the order of the compiled Go
+// loop (first source as there), so even the payload of a NaN comes out
+// the same. st holds the quadruples x1, x2, y1, y2, z1, z2, acc and is
+// updated; k holds b0, b1, b2, a1, a2 (shelf) and c1, c2 (high-pass a1,
+// a2), which the kernel broadcasts to the four lanes.
 //
-// Registers: X0 x1, X1 x2, X2 y1, X3 y2, X4 z1, X5 z2, X6 acc, X7 the
-// input pair, X8-X10 temporaries, X11 b0, X12 b1, X13 b2, X14 a1, X15 a2;
-// c1 and c2 are read from k.
-TEXT ·kweight2AVX(SB), NOSPLIT, $0-40
+// Registers: Y0 x1, Y1 x2, Y2 y1, Y3 y2, Y4 z1, Y5 z2, Y6 acc, Y7 the
+// input, Y8-Y10 temporaries, Y11 b0, Y12 b1, Y13 b2, Y14 a1, Y15 a2; c1
+// and c2 are broadcast from k as they are used.
+TEXT ·kweight4AVX(SB), NOSPLIT, $0-40
 	MOVQ st+0(FP), AX
 	MOVQ k+8(FP), DX
 	MOVQ xa+16(FP), SI
 	MOVQ xb+24(FP), DI
 	MOVQ n+32(FP), CX
-	VMOVUPD 0(AX), X0
-	VMOVUPD 16(AX), X1
-	VMOVUPD 32(AX), X2
-	VMOVUPD 48(AX), X3
-	VMOVUPD 64(AX), X4
-	VMOVUPD 80(AX), X5
-	VMOVUPD 96(AX), X6
-	VMOVUPD 0(DX), X11
-	VMOVUPD 16(DX), X12
-	VMOVUPD 32(DX), X13
-	VMOVUPD 48(DX), X14
-	VMOVUPD 64(DX), X15
+	VMOVUPD 0(AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), Y2
+	VMOVUPD 96(AX), Y3
+	VMOVUPD 128(AX), Y4
+	VMOVUPD 160(AX), Y5
+	VMOVUPD 192(AX), Y6
+	VBROADCASTSD 0(DX), Y11
+	VBROADCASTSD 8(DX), Y12
+	VBROADCASTSD 16(DX), Y13
+	VBROADCASTSD 24(DX), Y14
+	VBROADCASTSD 32(DX), Y15
 	XORQ BX, BX
 	TESTQ CX, CX
-	JZ    kwDone
+	JZ    kw4Done
 
-kwLoop:
-	VMOVSD (SI)(BX*8), X7
-	VMOVHPD (DI)(BX*8), X7, X7
+kw4Loop:
+	VMOVSD      (SI)(BX*8), X7
+	VMOVHPD     (DI)(BX*8), X7, X7
+	VINSERTF128 $1, X7, Y7, Y7
 
 	// y = (b0·v + b1·x1 + b2·x2 − a2·y2) − a1·y1
-	VMULPD X11, X7, X8 // v·b0
-	VMULPD X12, X0, X9 // x1·b1
-	VADDPD X8, X9, X9  // x1·b1 + v·b0
-	VMULPD X13, X1, X8 // x2·b2
-	VADDPD X9, X8, X9  // x2·b2 + (…)
-	VMULPD X15, X3, X8 // y2·a2
-	VSUBPD X8, X9, X9
-	VMULPD X14, X2, X8 // y1·a1
-	VSUBPD X8, X9, X9  // y
+	VMULPD Y11, Y7, Y8 // v·b0
+	VMULPD Y12, Y0, Y9 // x1·b1
+	VADDPD Y8, Y9, Y9  // x1·b1 + v·b0
+	VMULPD Y13, Y1, Y8 // x2·b2
+	VADDPD Y9, Y8, Y9  // x2·b2 + (…)
+	VMULPD Y15, Y3, Y8 // y2·a2
+	VSUBPD Y8, Y9, Y9
+	VMULPD Y14, Y2, Y8 // y1·a1
+	VSUBPD Y8, Y9, Y9  // y
 
 	// z = (y − 2·y1 + y2 − c2·z2) − c1·z1
-	VADDPD X2, X2, X8     // 2·y1
-	VSUBPD X8, X9, X8     // y − 2·y1
-	VADDPD X8, X3, X8     // y2 + (y − 2·y1)
-	VMULPD 96(DX), X5, X10 // z2·c2
-	VSUBPD X10, X8, X8
-	VMULPD 80(DX), X4, X10 // z1·c1
-	VSUBPD X10, X8, X8     // z
+	VADDPD Y2, Y2, Y8      // 2·y1
+	VSUBPD Y8, Y9, Y8      // y − 2·y1
+	VADDPD Y8, Y3, Y8      // y2 + (y − 2·y1)
+	VBROADCASTSD 48(DX), Y10
+	VMULPD       Y10, Y5, Y10 // z2·c2
+	VSUBPD       Y10, Y8, Y8
+	VBROADCASTSD 40(DX), Y10
+	VMULPD       Y10, Y4, Y10 // z1·c1
+	VSUBPD Y10, Y8, Y8      // z
 
-	VMOVAPD X0, X1 // x2, x1 = x1, v
-	VMOVAPD X7, X0
-	VMOVAPD X2, X3 // y2, y1 = y1, y
-	VMOVAPD X9, X2
-	VMOVAPD X4, X5 // z2, z1 = z1, z
-	VMOVAPD X8, X4
-	VMULPD  X8, X8, X10
-	VADDPD  X10, X6, X6 // acc + z·z
+	VMOVAPD Y0, Y1 // x2, x1 = x1, v
+	VMOVAPD Y7, Y0
+	VMOVAPD Y2, Y3 // y2, y1 = y1, y
+	VMOVAPD Y9, Y2
+	VMOVAPD Y4, Y5 // z2, z1 = z1, z
+	VMOVAPD Y8, Y4
+	VMULPD  Y8, Y8, Y10
+	VADDPD  Y10, Y6, Y6 // acc + z·z
 
 	INCQ BX
 	CMPQ BX, CX
-	JLT  kwLoop
+	JLT  kw4Loop
 
-kwDone:
-	VMOVUPD X0, 0(AX)
-	VMOVUPD X1, 16(AX)
-	VMOVUPD X2, 32(AX)
-	VMOVUPD X3, 48(AX)
-	VMOVUPD X4, 64(AX)
-	VMOVUPD X5, 80(AX)
-	VMOVUPD X6, 96(AX)
+kw4Done:
+	VMOVUPD Y0, 0(AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, 128(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y6, 192(AX)
+	VZEROUPPER
 	RET

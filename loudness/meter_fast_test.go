@@ -155,7 +155,7 @@ func TestKWeight2Exact(t *testing.T) {
 				if !slices.Equal(w, g) {
 					why := ""
 					if slices.Equal(canonNaN(w), canonNaN(g)) {
-						why = " (only NaN payloads differ: match kweight2AVX's operand order to the compiled energy2Go)"
+						why = " (only NaN payloads differ: match kweight4AVX's operand order to the compiled energy2Go)"
 					}
 					t.Fatalf("%v Hz, %d frames: state and sums%s\n got %x\nwant %x", rate, n, why, g, w)
 				}

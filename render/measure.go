@@ -16,7 +16,6 @@ type segmentMeter struct {
 	out   []*loudness.Measurement
 	k     int // current span
 	m     *loudness.Meter
-	view  [2][]float64
 }
 
 func newSegmentMeter(spans []FrameSpan, cfg loudness.Config) *segmentMeter {
@@ -25,32 +24,82 @@ func newSegmentMeter(spans []FrameSpan, cfg loudness.Config) *segmentMeter {
 
 // feed meters the frames x, which start at stream frame lo.
 func (s *segmentMeter) feed(lo int64, x [][]float64) error {
-	hi := lo + int64(len(x[0]))
-	for s.k < len(s.spans) {
-		a, e := s.spans[s.k].Start, s.spans[s.k].End
-		p, q := max(lo, a), min(hi, e)
-		if p >= hi {
-			return nil
+	return feedSets([]*segmentMeter{s}, lo, x)
+}
+
+// at returns the meter of the span that stream frame p lies in and the
+// span's end, starting the meter at the span's start; or no meter and the
+// next span's start (math.MaxInt64 after the last), when p lies between
+// spans.
+func (s *segmentMeter) at(p int64) (*loudness.Meter, int64, error) {
+	if s.k == len(s.spans) {
+		return nil, math.MaxInt64, nil
+	}
+	sp := s.spans[s.k]
+	if p < sp.Start {
+		return nil, sp.Start, nil
+	}
+	if s.m == nil {
+		m, err := loudness.NewMeter(s.cfg)
+		if err != nil {
+			return nil, 0, fmt.Errorf("render: %w", err)
 		}
-		if s.m == nil {
-			m, err := loudness.NewMeter(s.cfg)
-			if err != nil {
-				return fmt.Errorf("render: %w", err)
-			}
-			s.m = m
-		}
-		if p < q {
-			s.view = [2][]float64{x[0][p-lo : q-lo], x[1][p-lo : q-lo]}
-			if err := s.m.Write(s.view[:]); err != nil {
-				return fmt.Errorf("render: %w", err)
-			}
-		}
-		if q < e {
-			return nil
-		}
+		s.m = m
+	}
+	return s.m, sp.End, nil
+}
+
+// reached records that the stream was metered up to frame q: the span
+// that ends there is measured.
+func (s *segmentMeter) reached(q int64) {
+	if s.m != nil && q == s.spans[s.k].End {
 		s.out[s.k] = s.m.Measure()
 		s.m = nil
 		s.k++
+	}
+}
+
+// feedSets meters the frames x, which start at stream frame lo, on every
+// span set of sets, in pieces that lie in one span or gap of each set.
+// Where two sets' spans take the same frames, their meters get them
+// together, two by two (loudness.WritePair: one K-weighting pass for
+// both, the same results as one after the other).
+func feedSets(sets []*segmentMeter, lo int64, x [][]float64) error {
+	hi := lo + int64(len(x[0]))
+	var ms []*loudness.Meter
+	// Each turn meters [p, q) and either moves p on or, where q = p,
+	// measures a span of no frames.
+	for p := lo; p < hi; {
+		q := hi
+		ms = ms[:0]
+		for _, s := range sets {
+			m, e, err := s.at(p)
+			if err != nil {
+				return err
+			}
+			if m != nil {
+				ms = append(ms, m)
+			}
+			q = min(q, e)
+		}
+		if p < q {
+			view := [][]float64{x[0][p-lo : q-lo], x[1][p-lo : q-lo]}
+			for i := 0; i < len(ms); i += 2 {
+				var err error
+				if i+1 < len(ms) {
+					err = loudness.WritePair(ms[i], ms[i+1], view)
+				} else {
+					err = ms[i].Write(view)
+				}
+				if err != nil {
+					return fmt.Errorf("render: %w", err)
+				}
+			}
+		}
+		for _, s := range sets {
+			s.reached(q)
+		}
+		p = q
 	}
 	return nil
 }
@@ -154,11 +203,7 @@ func (m *outMeter) run() {
 			if m.pcm != nil {
 				m.pcm.write(b.start, b.raw)
 			}
-			for _, s := range m.sets {
-				if err = s.feed(b.start, x); err != nil {
-					break
-				}
-			}
+			err = feedSets(m.sets, b.start, x)
 		}
 		m.free <- b
 	}
