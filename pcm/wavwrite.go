@@ -268,6 +268,25 @@ func (w *WAVWriter) WriteInt(samples [][]int32) error {
 	})
 }
 
+// WritePCM writes frames given as the data chunk holds them: interleaved,
+// little-endian, each sample in the container's bytes. It is WriteInt for
+// samples already packed, for formats whose samples fill their bytes (16
+// and 24-bit), where no packed sample can be out of range; p holds whole
+// frames.
+func (w *WAVWriter) WritePCM(p []byte) error {
+	if w.f.Float || w.container*8 != w.f.Bits {
+		return w.fail(fmt.Errorf("pcm: WritePCM to a WAV of %d-bit samples in %d bytes: use WriteInt", w.f.Bits, w.container))
+	}
+	if len(p)%w.align != 0 {
+		return w.fail(fmt.Errorf("pcm: WritePCM of %d bytes, not whole %d-byte frames", len(p), w.align))
+	}
+	k := len(p) / w.align
+	if _, err := w.begin(w.f.Channels, func(int) int { return k }); err != nil {
+		return err
+	}
+	return w.commit(p, k)
+}
+
 // WriteFloat writes the planar frames samples[c][:n], n = len(samples[0]), to
 // a float WAV. Values are stored as they are (1.0 is full scale, and larger
 // values are kept); NaN and infinities are errors.

@@ -91,6 +91,18 @@ func TestWAVWriterErrors(t *testing.T) {
 			w.Close()
 			return w.WriteInt([][]int32{{0}, {0}})
 		}, "pcm: write to a closed WAV writer"},
+		{"PCM to float", float32s, func(w *pcm.WAVWriter) error {
+			return w.WritePCM(make([]byte, 8))
+		}, "pcm: WritePCM to a WAV of 32-bit samples in 4 bytes: use WriteInt"},
+		{"PCM of 20 bits", pcm.Format{Rate: 44100, Channels: 2, Bits: 20}, func(w *pcm.WAVWriter) error {
+			return w.WritePCM(make([]byte, 6))
+		}, "pcm: WritePCM to a WAV of 20-bit samples in 3 bytes: use WriteInt"},
+		{"PCM of part of a frame", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WritePCM(make([]byte, 6))
+		}, "pcm: WritePCM of 6 bytes, not whole 4-byte frames"},
+		{"PCM past declared", stereo16, func(w *pcm.WAVWriter) error {
+			return w.WritePCM(make([]byte, 44))
+		}, "pcm: write of frames 0 to 11 to a WAV declared with 10"},
 		{"sticky", stereo16, func(w *pcm.WAVWriter) error {
 			w.WriteInt([][]int32{{40000}, {0}})
 			w.WriteInt([][]int32{{0}, {0}})
@@ -284,5 +296,60 @@ func TestPatchBEXTLoudness(t *testing.T) {
 	}
 	if at := w.BEXTOffset(); at != -1 {
 		t.Errorf("BEXTOffset without a bext chunk = %d, want -1", at)
+	}
+}
+
+// WritePCM writes the file WriteInt writes for the same samples, packed
+// as the data chunk holds them, in pieces of any size, at 16 and 24 bits.
+func TestWritePCM(t *testing.T) {
+	for _, bits := range []int{16, 24} {
+		f := pcm.Format{Rate: 48000, Channels: 2, Bits: bits}
+		x := pcmtest.Music(7, 48000, 2, 10000)
+		ints := make([][]int32, 2)
+		var packed []byte
+		full := float64(int(1) << (bits - 1))
+		for c := range ints {
+			ints[c] = make([]int32, len(x[c]))
+			for i, v := range x[c] {
+				ints[c][i] = int32(math.Max(-full, math.Min(full-1, math.Round(v*full))))
+			}
+		}
+		for i := range ints[0] {
+			for c := range 2 {
+				v := uint32(ints[c][i])
+				packed = append(packed, byte(v), byte(v>>8))
+				if bits == 24 {
+					packed = append(packed, byte(v>>16))
+				}
+			}
+		}
+		var want, got bytes.Buffer
+		opts := pcm.WAVOptions{Frames: int64(len(ints[0]))}
+		w, err := pcm.NewWAVWriter(&want, f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteInt(ints); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		w, err = pcm.NewWAVWriter(&got, f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb := 2 * bits / 8
+		for i, n := 0, 1; i < len(packed); i, n = i+n*fb, n*3 {
+			if err := w.WritePCM(packed[i:min(len(packed), i+n*fb)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%d-bit: WritePCM wrote a file of %d bytes that differs from WriteInt's (%d bytes)", bits, got.Len(), want.Len())
+		}
 	}
 }

@@ -51,7 +51,7 @@ func newCueDelivery(s *Stream) (DeliveryWriter, error) {
 		return nil, err
 	}
 	c := &cueDelivery{s: s, disc: disc, pregap: s.Layout.Tracks[0].Index[0] * cdda.SectorFrames}
-	c.wavs = &wavWriter{s: s, view: [][]float64{nil, nil}, iview: [][]int32{nil, nil}}
+	c.wavs = &wavWriter{s: s, view: [][]float64{nil, nil}}
 	format := pcm.Format{Rate: s.Rate, Channels: 2, Bits: 16}
 	add := func(name string, sp cue.Span, track int) {
 		fs := FrameSpan{int64(sp.Start) * cdda.SectorFrames, int64(sp.End) * cdda.SectorFrames}

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path"
@@ -56,28 +55,18 @@ func checkPregap(b *Block, pregapEnd int64) error {
 // of CD audio (docs/cd-formats.md §2.7).
 type cdPacker struct {
 	pregapEnd int64 // stream frame of track 1's index 01
-	buf       []byte
 }
 
 func newCDPacker(l *album.Layout) cdPacker {
 	return cdPacker{pregapEnd: l.Tracks[0].Index[0] * cdda.SectorFrames}
 }
 
-// pack returns the bytes of b; they are valid until the next call.
+// pack returns the bytes of b (Block.packed), valid while b is.
 func (p *cdPacker) pack(b *Block) ([]byte, error) {
 	if err := checkPregap(b, p.pregapEnd); err != nil {
 		return nil, err
 	}
-	n := b.Frames()
-	if cap(p.buf) < n*cdda.FrameBytes {
-		p.buf = make([]byte, n*cdda.FrameBytes)
-	}
-	out := p.buf[:n*cdda.FrameBytes]
-	l, r := b.Int[0][:n], b.Int[1][:n]
-	for i := range n {
-		binary.LittleEndian.PutUint32(out[4*i:], uint32(uint16(int16(l[i])))|uint32(uint16(int16(r[i])))<<16)
-	}
-	return out, nil
+	return b.packed(16, 0, b.Frames()), nil
 }
 
 // ddpDelivery writes a ddp delivery: DDP/ with the DDP 2.00 fileset of

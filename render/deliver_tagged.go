@@ -107,6 +107,7 @@ type taggedWriter struct {
 	sp   *spool // track k's, from its first frame
 	buf  []byte // the chunk being filled
 	ibuf [2][]int32
+	pbuf []byte // ibuf packed
 	sums []FileSum
 
 	// The encode tasks.
@@ -244,20 +245,19 @@ func (w *taggedWriter) write(b *Block, i, j int) error {
 	if w.sp == nil {
 		w.startSpool()
 	}
-	n := j - i
-	var x [2][]int32
 	if b.Int != nil {
-		x = [2][]int32{b.Int[0][i:j], b.Int[1][i:j]}
-	} else {
-		if len(w.ibuf[0]) < n {
-			w.ibuf = [2][]int32{make([]int32, n), make([]int32, n)}
-		}
-		x = [2][]int32{w.ibuf[0][:n], w.ibuf[1][:n]}
-		if err := quantize(x[:], b.Float, i, j, w.format.bits); err != nil {
-			return fmt.Errorf("stream frame %d: %w", b.Start+int64(i), err)
-		}
+		return w.fill(b.packed(w.format.bits, i, j))
 	}
-	return w.fill(x)
+	n := j - i
+	if len(w.ibuf[0]) < n {
+		w.ibuf = [2][]int32{make([]int32, n), make([]int32, n)}
+	}
+	x := [2][]int32{w.ibuf[0][:n], w.ibuf[1][:n]}
+	if err := quantize(x[:], b.Float, i, j, w.format.bits); err != nil {
+		return fmt.Errorf("stream frame %d: %w", b.Start+int64(i), err)
+	}
+	w.pbuf = packInts(w.pbuf[:0], x[0], x[1], w.format.bits)
+	return w.fill(w.pbuf)
 }
 
 // startSpool starts track w.k's spool and its encode task.

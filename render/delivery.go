@@ -55,6 +55,22 @@ type Block struct {
 	Start int64       // stream frame of the first sample
 	Float [][]float64 // two channels, after the limiter and before dither, full scale ±1.0
 	Int   [][]int32   // the same frames quantized to Stream.Bits; nil for 32-bit float
+
+	pcm     []byte // Int as PCM of pcmBits-bit samples, once packed
+	pcmBits int    // 0 while Int is not packed
+}
+
+// packed returns frames [i, j) of b.Int as PCM of bits-bit samples
+// (packInts), which the WAV and DDP writers, the encode tasks' spools and
+// the PCM hasher of an output all take: the block is packed once, by the
+// first to ask. The bytes are valid while the block is.
+func (b *Block) packed(bits, i, j int) []byte {
+	if b.pcmBits != bits {
+		b.pcm = packInts(b.pcm[:0], b.Int[0], b.Int[1], bits)
+		b.pcmBits = bits
+	}
+	fb := frameBytes(bits)
+	return b.pcm[i*fb : j*fb]
 }
 
 // Frames returns the number of frames in the block.
@@ -584,7 +600,7 @@ func (o *output) endTrack(track int) {
 // hands it to every writer of the output and meters it.
 func (o *output) put(at int64, x [][]float64, cls []uint8) error {
 	n := len(x[0])
-	o.blk.Start, o.blk.Float, o.blk.Int = at, x, nil
+	o.blk.Start, o.blk.Float, o.blk.Int, o.blk.pcmBits = at, x, nil, 0
 	if o.q != nil {
 		if len(o.ibuf[0]) < n {
 			o.ibuf = [2][]int32{make([]int32, 2*n), make([]int32, 2*n)}

@@ -64,21 +64,20 @@ func (s *taskSlots) recycle(b []byte) {
 	s.cond().Broadcast()
 }
 
-// fill packs the frames of x (two channels of integers) into the current
-// track's spool, queueing each chunk that fills.
-func (w *taggedWriter) fill(x [2][]int32) error {
+// fill adds the frames of pcm (packInts of the format's bits) to the
+// current track's spool, queueing each chunk that fills.
+func (w *taggedWriter) fill(pcm []byte) error {
 	bits := w.format.bits
 	fb := frameBytes(bits)
 	size := chunkBytes(bits)
-	for n := len(x[0]); n > 0; {
+	for len(pcm) > 0 {
 		if w.buf == nil {
 			w.buf = encodeSlots.buffer()
 		}
-		m := min(n, (size-len(w.buf))/fb)
-		w.buf = packInts(w.buf, x[0][:m], x[1][:m], bits)
-		x[0], x[1] = x[0][m:], x[1][m:]
-		n -= m
-		w.sp.frames += int64(m)
+		m := min(len(pcm), size-len(w.buf))
+		w.buf = append(w.buf, pcm[:m]...)
+		pcm = pcm[m:]
+		w.sp.frames += int64(m / fb)
 		if len(w.buf) == size {
 			if err := w.queue(); err != nil {
 				return err

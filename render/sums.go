@@ -148,7 +148,7 @@ func (h *pcmHasher) pack(raw []byte, b *Block, i, j int) []byte {
 			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(float32(r[k])))
 		}
 	default:
-		raw = packInts(raw, b.Int[0][i:j], b.Int[1][i:j], h.bits)
+		raw = append(raw, b.packed(h.bits, i, j)...)
 	}
 	return raw
 }

@@ -56,13 +56,12 @@ type wavWriter struct {
 	files []*wavFile
 	names []string
 	view  [][]float64
-	iview [][]int32
 }
 
 func newWAVWriter(s *Stream) (DeliveryWriter, error) {
 	a, d := s.Album, s.Delivery
 	f := pcm.Format{Rate: s.Rate, Channels: 2, Bits: s.Bits, Float: s.Bits == 32}
-	w := &wavWriter{s: s, view: [][]float64{nil, nil}, iview: [][]int32{nil, nil}}
+	w := &wavWriter{s: s, view: [][]float64{nil, nil}}
 	seen := map[string]int{}
 	add := func(name string, sp FrameSpan, track int) error {
 		key := strings.ToLower(name)
@@ -129,8 +128,7 @@ func (w *wavWriter) Write(b *Block) error {
 		}
 		var err error
 		if b.Int != nil {
-			w.iview[0], w.iview[1] = b.Int[0][x-lo:y-lo], b.Int[1][x-lo:y-lo]
-			err = f.w.WriteInt(w.iview)
+			err = f.w.WritePCM(b.packed(w.s.Bits, int(x-lo), int(y-lo)))
 		} else {
 			w.view[0], w.view[1] = b.Float[0][x-lo:y-lo], b.Float[1][x-lo:y-lo]
 			err = f.w.WriteFloat(w.view)
