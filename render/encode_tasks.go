@@ -75,13 +75,16 @@ func taskLimit() int {
 
 // spillLimit is how many of a delivery's tracks may be spooled and not
 // yet encoded (the track being written among them) before its Write
-// waits: two for each task that may run, and one. A delivery whose tasks
+// waits: one for each task that may run, and one. A delivery whose tasks
 // take longest (FLAC at 96 kHz) runs first, and another's (MP3) waits;
-// with room for a second round of tasks, the waiting delivery's stream is
-// held back less, reaches its end sooner, and leaves its last tasks to
-// share the cores at the end rather than one alone. What the spools hold
-// in memory is bounded by spoolMemory whatever this limit.
-func spillLimit() int { return 2*taskLimit() + 1 }
+// the limit keeps the stream from running far ahead of the encoders, as
+// what it runs ahead by goes to spill files past spoolMemory, to be read
+// back later. (Twice as many, which let the waiting delivery's stream
+// reach its end sooner, spilled 2.3 GB of the 60-minute album instead of
+// 1.5 to 1.8 GB, for the same idle time: the MP3 checks now fill the end
+// of the build, docs/benchmarks.md.) What the spools hold in memory is
+// bounded by spoolMemory whatever this limit.
+func spillLimit() int { return taskLimit() + 1 }
 
 // encodeTaskHook, when set (tests), is called with true as an encode task
 // takes a slot and with false as it gives it back (when it ends, or while
