@@ -382,15 +382,10 @@ func (w *taggedWriter) check(k int, frames int64) error {
 	if !encodeSlots.acquire(w.stopped, frames, &w.checkCost, false) {
 		return errStopped
 	}
-	if encodeTaskHook != nil {
-		encodeTaskHook(true)
-	}
+	taskHook(true)
 	start := time.Now()
 	path := filepath.Join(w.s.Dir, w.names[k])
 	d, err := w.format.decode(path)
-	if encodeTaskHook != nil {
-		encodeTaskHook(false)
-	}
 	if err != nil {
 		encodeSlots.release(nil, 0, 0)
 		os.Remove(path)

@@ -34,14 +34,14 @@ import (
 //   - The track's task starts with its spool. It takes the chunks in
 //     order, encodes them into the track's file exactly as the encoder
 //     would have in the stream (the encoders' output depends only on the
-//     samples), records the FLAC MD5 and removes the spill file. An MP3
-//     is then decoded and measured in a check that takes a slot of its
-//     own (taggedWriter.check): short, it queues behind the encodes, and
-//     the checks fill the end of the build beside the last encodes. It holds a slot only while it has samples to
-//     encode: a task that has caught up with the stream gives its slot
-//     back until the next chunk, so a slot is never held by a task that
-//     waits for the chain, and the chain never waits for a task that
-//     waits for it.
+//     samples), records the FLAC MD5 and removes the spill file. It
+//     holds a slot only while it has samples to encode: a task that has
+//     caught up with the stream gives its slot back until the next
+//     chunk, so a slot is never held by a task that waits for the chain,
+//     and the chain never waits for a task that waits for it. An MP3 is
+//     then decoded and measured in a check that takes a slot of its own
+//     (taggedWriter.check): short, it queues behind the encodes, and the
+//     checks fill the end of the build beside the last encodes.
 //   - At most taskLimit tasks hold a slot at once in the process, whatever
 //     the number of deliveries and builds (encodeSlots), so that they do
 //     not oversubscribe the machine.
@@ -86,10 +86,17 @@ func taskLimit() int {
 // bounded by spoolMemory whatever this limit.
 func spillLimit() int { return taskLimit() + 1 }
 
-// encodeTaskHook, when set (tests), is called with true as an encode task
-// takes a slot and with false as it gives it back (when it ends, or while
-// it waits for the stream).
+// encodeTaskHook, when set (tests), is called with true as a task (an
+// encode or a check) has taken a slot and with false as it gives it back
+// (when it ends, or while it waits for the stream; taskSlots.release).
 var encodeTaskHook func(running bool)
+
+// taskHook calls encodeTaskHook, if set.
+func taskHook(running bool) {
+	if encodeTaskHook != nil {
+		encodeTaskHook(running)
+	}
+}
 
 // createSpill creates a spill file; tests replace it to make writes fail.
 var createSpill = func(path string) (io.WriteCloser, error) {
@@ -230,6 +237,7 @@ func (s *taskSlots) acquire(stop <-chan struct{}, frames int64, cost *taskCost, 
 // release gives back a slot; a task that succeeded adds its frames and
 // the time it took to its kind's cost.
 func (s *taskSlots) release(cost *taskCost, frames int64, took time.Duration) {
+	taskHook(false)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cost != nil && frames > 0 {

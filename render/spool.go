@@ -234,9 +234,7 @@ func (t *taskRun) take(w *taggedWriter, frames int64) bool {
 	encodeSlots.mu.Lock()
 	t.sp.active = true
 	encodeSlots.mu.Unlock()
-	if encodeTaskHook != nil {
-		encodeTaskHook(true)
-	}
+	taskHook(true)
 	return true
 }
 
@@ -252,9 +250,6 @@ func (t *taskRun) giveBack(cost *taskCost, frames int64) {
 	encodeSlots.mu.Lock()
 	t.sp.active = false
 	encodeSlots.mu.Unlock()
-	if encodeTaskHook != nil {
-		encodeTaskHook(false)
-	}
 	encodeSlots.release(cost, frames, t.held)
 }
 
