@@ -20,6 +20,12 @@
 // file in place, within the space its tag and padding blocks take, so
 // that tags known only after the audio (ReplayGain) never move it.
 //
+// libFLAC is linked statically, and the encoder's 64-bit LPC residual
+// (FLAC__lpc_compute_residual_from_qlp_coefficients_limit_residual, which
+// libFLAC only has as a scalar loop) is replaced through the linker's
+// --wrap by an AVX2 version computing the same integers (residual.c);
+// the encoded frames stay libFLAC's, byte for byte.
+//
 // Not supported: more than 8 channels, bit depths other than 16 and 24,
 // Ogg FLAC, CUESHEET and APPLICATION blocks.
 package flac

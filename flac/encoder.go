@@ -1,7 +1,8 @@
 package flac
 
 /*
-#cgo pkg-config: flac
+#cgo LDFLAGS: -Wl,--wrap=FLAC__lpc_compute_residual_from_qlp_coefficients_limit_residual
+#cgo LDFLAGS: -Wl,-Bstatic -lFLAC -Wl,-Bdynamic -logg -lm
 #include <stdint.h>
 #include <stdlib.h>
 #include <FLAC/format.h>

@@ -17,4 +17,9 @@ typedef struct {
 FLAC__StreamEncoderInitStatus lathe_flac_init(FLAC__StreamEncoder *enc, lathe_flac_client *c);
 const char *lathe_flac_init_status(FLAC__StreamEncoderInitStatus s);
 
+// residual.c
+extern unsigned long long lathe_flac_residual_calls;
+int lathe_flac_residual(int lib, const int32_t *data, uint32_t data_len, const int32_t *qlp_coeff,
+	uint32_t order, int lp_quantization, int32_t *residual);
+
 #endif

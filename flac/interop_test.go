@@ -18,6 +18,7 @@ import (
 	"github.com/lathe-audio/lathe/loudness"
 	"github.com/lathe-audio/lathe/metadata"
 	"github.com/lathe-audio/lathe/metadata/metadatatest"
+	"github.com/lathe-audio/lathe/pcm/pcmtest"
 )
 
 // The tags of the interop tests, written and expected literally.
@@ -152,13 +153,36 @@ func equal(a, b []string) bool {
 // level 8 and with `flac -8` (without its default padding and seek table)
 // and compares the audio frames: they must be byte-identical, since both
 // run libFLAC with the same settings. The brief's bar is 0.5 % in size.
+//
+// The last case is 96 kHz music with nothing above 9 kHz and no noise
+// floor, as a band-limited master upsampled without dither comes: its
+// predictors have large coefficients, and libFLAC computes many of their
+// residuals with the function residual.c replaces (the test checks that it
+// did), so the frames' equality tests that function on real encodes too.
 func TestSizeMatchesFlacCommand(t *testing.T) {
 	flacCmd := testtool.Require(t, "flac", "flac")
-	for _, f := range []struct{ rate, bits, seconds int }{{44100, 16, 20}, {96000, 24, 10}} {
-		t.Run(fmt.Sprintf("%d-%d", f.rate, f.bits), func(t *testing.T) {
+	for _, f := range []struct {
+		name                string
+		rate, bits, seconds int
+		wide                bool // the case must call residual.c
+	}{
+		{"music and noise", 44100, 16, 20, false},
+		{"music and noise", 96000, 24, 10, false},
+		{"band-limited music", 96000, 24, 10, true},
+	} {
+		t.Run(fmt.Sprintf("%s %d-%d", f.name, f.rate, f.bits), func(t *testing.T) {
 			frames := f.rate * f.seconds
 			x := metadatatest.Signal(7, f.rate, 2, frames, f.bits)
+			if f.wide {
+				x = pcmtest.Quantize(pcmtest.Music(7, f.rate, 2, frames), f.bits)
+			}
+			calls := flac.ResidualCalls()
 			ours := encodeFile(t, "ours.flac", flac.Config{Name: "ours", Rate: f.rate, Channels: 2, Bits: f.bits, Compression: 8}, x, 4096)
+			calls = flac.ResidualCalls() - calls
+			t.Logf("residuals computed by residual.c: %d", calls)
+			if f.wide && calls == 0 {
+				t.Error("the encode never called the residual function residual.c replaces")
+			}
 			dir := t.TempDir()
 			raw := filepath.Join(dir, "in.raw")
 			if err := os.WriteFile(raw, metadatatest.PCM(x, f.bits), 0o644); err != nil {

@@ -1,0 +1,4 @@
+package flac
+
+// ResidualCalls is residualCalls, for the external tests.
+var ResidualCalls = residualCalls
