@@ -26,7 +26,10 @@ func lpcResidual(lib bool, data, qlp []int32, shift int, out []int32) bool {
 	if lib {
 		l = 1
 	}
-	samples := unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), 4*order)
+	samples := unsafe.Pointer(unsafe.SliceData(data)) // nothing is read when out is empty
+	if len(out) > 0 {
+		samples = unsafe.Pointer(&data[order])
+	}
 	return C.lathe_flac_residual(l, (*C.int32_t)(samples), C.uint32_t(len(out)),
 		(*C.int32_t)(unsafe.Pointer(&qlp[0])), C.uint32_t(order), C.int(shift),
 		(*C.int32_t)(unsafe.Pointer(unsafe.SliceData(out)))) != 0
