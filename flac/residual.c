@@ -22,11 +22,11 @@
 // runs the same integer computation with AVX2 when the CPU has it: each
 // product is the exact 64-bit product of two 32-bit integers and no sum
 // can overflow (below), so every residual is exactly libFLAC's, whatever
-// the order of the additions. When one is refused, the block is computed
-// again one sample at a time, which stops where libFLAC stops: the return
-// value and the residuals before the refused one are libFLAC's (libFLAC's
-// encoder discards the rest). Without AVX2, or with arguments beyond what
-// the fast path takes, libFLAC's own function runs (__real_...).
+// the order of the additions. When one is refused, libFLAC's function
+// computes the block again, so the return value and the residuals before
+// the refused one are libFLAC's (libFLAC's encoder discards the rest).
+// Without AVX2, or with arguments beyond what the fast path takes,
+// libFLAC's own function runs (__real_...).
 //
 // flac/residual_test.go compares the two functions and the definition on
 // random input and at the edges of the range; flac/interop_test.go
@@ -44,19 +44,17 @@ unsigned long long lathe_flac_residual_calls;
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// one computes residual[i] as libFLAC does: 0 when it is refused.
-static int one(const int32_t *data, int i, const int32_t *qlp, int order, int shift,
-		int32_t *residual) {
-	int64_t sum = 0;
-	for (int j = 0; j < order; j++) {
-		sum += (int64_t)qlp[j] * data[i - 1 - j];
-	}
-	int64_t r = data[i] - (sum >> shift);
-	if (r <= INT32_MIN || r > INT32_MAX) {
-		return 0;
-	}
-	residual[i] = (int32_t)r;
-	return 1;
+// store8 finishes eight residuals from the sums of their even and odd
+// samples: it stores them at r and returns the lanes that are refused.
+__attribute__((target("avx2"))) static inline __m256i store8(__m256i even, __m256i odd,
+		__m128i sh, __m256i lo, __m256i hi, __m256i c32, int32_t *r) {
+	even = _mm256_srl_epi64(even, sh);
+	odd = _mm256_srl_epi64(odd, sh);
+	__m256i t = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
+	_mm256_storeu_si256((__m256i *)r, _mm256_sub_epi32(c32, t));
+	return _mm256_or_si256(
+		_mm256_or_si256(_mm256_cmpgt_epi64(even, hi), _mm256_cmpgt_epi64(lo, even)),
+		_mm256_or_si256(_mm256_cmpgt_epi64(odd, hi), _mm256_cmpgt_epi64(lo, odd)));
 }
 
 // residual_avx2 computes sixteen residuals per step, in four registers of
@@ -75,21 +73,10 @@ static int one(const int32_t *data, int i, const int32_t *qlp, int order, int sh
 // So each residual is C - t, with t = (2^62 + Σ terms) >> s (logical) and
 // C = 2^(62-s), and it is refused unless C - INT32_MAX ≤ t ≤ C + INT32_MAX.
 // Its low 32 bits are C - t in 32-bit arithmetic. The refusals are
-// collected over the block. The fast path takes s ≤ 24 and |qlp| < 2^24,
-// where |Σ terms| ≤ 32·2^24·2^31 + 2^31·2^24 < 2^61.
-// store8 finishes eight residuals from the sums of their even and odd
-// samples: it stores them at r and returns the lanes that are refused.
-__attribute__((target("avx2"))) static inline __m256i store8(__m256i even, __m256i odd,
-		__m128i sh, __m256i lo, __m256i hi, __m256i c32, int32_t *r) {
-	even = _mm256_srl_epi64(even, sh);
-	odd = _mm256_srl_epi64(odd, sh);
-	__m256i t = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
-	_mm256_storeu_si256((__m256i *)r, _mm256_sub_epi32(c32, t));
-	return _mm256_or_si256(
-		_mm256_or_si256(_mm256_cmpgt_epi64(even, hi), _mm256_cmpgt_epi64(lo, even)),
-		_mm256_or_si256(_mm256_cmpgt_epi64(odd, hi), _mm256_cmpgt_epi64(lo, odd)));
-}
-
+// collected over the block; with one, libFLAC's function computes the
+// block again, and otherwise the last samples (fewer than 17). The fast
+// path takes s ≤ 24 and |qlp| < 2^24, where
+// |Σ terms| ≤ 32·2^24·2^31 + 2^31·2^24 < 2^61.
 __attribute__((target("avx2"))) static int residual_avx2(const int32_t *data, int n,
 		const int32_t *qlp, int order, int shift, int32_t *residual) {
 	__m256i c[33];
@@ -121,12 +108,8 @@ __attribute__((target("avx2"))) static int residual_avx2(const int32_t *data, in
 	if (!_mm256_testz_si256(bad, bad)) {
 		i = 0;
 	}
-	for (; i < n; i++) {
-		if (!one(data, i, qlp, order, shift, residual)) {
-			return 0;
-		}
-	}
-	return 1;
+	return __real_FLAC__lpc_compute_residual_from_qlp_coefficients_limit_residual(
+		data + i, (uint32_t)(n - i), qlp, (uint32_t)order, shift, residual + i);
 }
 
 // fast says whether residual_avx2 takes these coefficients and shift.
